@@ -1,0 +1,27 @@
+import type { SyscallTable } from "./syscall_table.js";
+import { SYSCALL_64 } from "./x86/syscall_64.js";
+import { SYSCALL_RISCV64 } from "./riscv/syscall_table.js";
+
+/** What the rest of the kernel needs to know of an architecture. */
+export interface Arch {
+  /** uname -m: "x86_64", "riscv64" */
+  readonly name: string;
+  /** The directory under arch/: "x86", "riscv" */
+  readonly dir: string;
+  readonly table: SyscallTable;
+  /** arch_has_single_step(): x86 has it; riscv does not (PTRACE_SINGLESTEP is EIO there). */
+  readonly hasSingleStep: boolean;
+}
+
+export const ARCHES: readonly Arch[] = [
+  { name: "x86_64", dir: "x86", table: SYSCALL_64, hasSingleStep: true },
+  { name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false },
+];
+
+export class UnknownArchError extends Error {}
+
+export function archByName(name: string): Arch {
+  const arch = ARCHES.find((a) => a.name === name);
+  if (!arch) throw new UnknownArchError(`architecture ${name} is not emulated (known: ${ARCHES.map((a) => a.name).join(", ")})`);
+  return arch;
+}

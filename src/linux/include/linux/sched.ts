@@ -1,0 +1,120 @@
+import type { MmStruct } from "../../mm/mm.js";
+import type { FilesStruct } from "../../fs/fdtable.js";
+import type { FsStruct } from "../../fs/fs_struct.js";
+import type { Cred } from "../../kernel/cred.js";
+import type { Kernel } from "../../init/main.js";
+
+/** Kernel objects kcmp() can compare carry an identity standing in for their address. */
+export interface KernelObjectId {
+  readonly id: number;
+}
+
+/** struct sighand_struct: the signal handlers, shared with CLONE_SIGHAND. */
+export class SighandStruct implements KernelObjectId {
+  count = 1;
+  constructor(readonly id: number) {}
+}
+
+/** struct io_context: created lazily (none until block I/O or ioprio_set), shared with CLONE_IO. */
+export class IoContext implements KernelObjectId {
+  constructor(readonly id: number) {}
+}
+
+/** struct sem_undo_list: allocated on first SEM_UNDO or by CLONE_SYSVSEM, shared by the latter. */
+export class SemUndoList implements KernelObjectId {
+  refcnt = 1;
+  constructor(readonly id: number) {}
+}
+
+/** The state a task can be in, as ps shows it. */
+export const enum TaskState {
+  /** On the run queue or running. */
+  Running = "R",
+  /** Waiting for an event (TASK_INTERRUPTIBLE). */
+  Sleeping = "S",
+  /** Exited, not yet reaped by its parent (EXIT_ZOMBIE). */
+  Zombie = "Z",
+  /** Reaped (EXIT_DEAD). */
+  Dead = "X",
+}
+
+/**
+ * What a task runs in user mode: an async function standing for a C program's code. The
+ * kernel starts it when the task is first scheduled; when it settles, the task has left user
+ * mode for good (the code is expected to end with exit()).
+ */
+export type UserEntry = () => Promise<void>;
+
+/** struct task_struct, the parts this emulator keeps. */
+export class Task {
+  /** Thread group id: what getpid() returns. */
+  tgid: number;
+  /** The thread group leader (itself for a process). */
+  groupLeader: Task;
+  /** The task that will be signalled and can wait for it (changes when reparented). */
+  parent: Task | null;
+  readonly children = new Set<Task>();
+  /** Process group and session, inherited on fork. */
+  pgid: number;
+  sid: number;
+
+  mm: MmStruct | null;
+  files: FilesStruct | null;
+  fs: FsStruct | null;
+  sighand: SighandStruct;
+  ioContext: IoContext | null = null;
+  sysvsemUndo: SemUndoList | null = null;
+  cred: Cred;
+
+  /** The signal sent to the parent on exit (SIGCHLD for fork; -1 for threads). */
+  exitSignal: number;
+  /** The wait status once exited (exit code << 8, or the terminating signal). */
+  exitCode = 0;
+  state: TaskState = TaskState.Running;
+  /** What a sleeping task waits for, for deadlock reports ("wait4", "read on pipe"). */
+  waitChannel: string | null = null;
+  /** Set by the scheduler: continues a sleeping or new task. */
+  resume: (() => void) | null = null;
+  /** The user code a new task starts with; consumed when it first runs. */
+  entry: UserEntry | null = null;
+  /**
+   * The code a child created by this task's next fork/clone starts with. A C child resumes
+   * after the fork() call; emulated code passes its child's body here just before the call.
+   */
+  childEntry: UserEntry | null = null;
+  comm: string;
+  /** The parent a vfork() child holds suspended until it exits (vfork_done). */
+  vforkParent: Task | null = null;
+  /** CLONE_CHILD_CLEARTID: where to store 0 when the task exits. */
+  clearChildTid = 0;
+  /** RLIMIT_NOFILE's soft limit: descriptors must stay below it. */
+  rlimNofile = 1024;
+
+  constructor(
+    readonly kernel: Kernel,
+    /** Task id: what gettid() returns. */
+    readonly pid: number,
+    init: {
+      parent: Task | null; tgid?: number; groupLeader?: Task; pgid: number; sid: number;
+      mm: MmStruct | null; files: FilesStruct | null; fs: FsStruct | null;
+      sighand: SighandStruct; cred: Cred; exitSignal: number; comm: string;
+    },
+  ) {
+    this.parent = init.parent;
+    this.tgid = init.tgid ?? pid;
+    this.groupLeader = init.groupLeader ?? this;
+    this.pgid = init.pgid;
+    this.sid = init.sid;
+    this.mm = init.mm;
+    this.files = init.files;
+    this.fs = init.fs;
+    this.sighand = init.sighand;
+    this.cred = init.cred;
+    this.exitSignal = init.exitSignal;
+    this.comm = init.comm;
+  }
+
+  get isThreadGroupLeader(): boolean {
+    return this.groupLeader === this;
+  }
+}

@@ -1,0 +1,26 @@
+/** open() flags, include/uapi/asm-generic/fcntl.h (octal, as the header writes them). */
+export const O_ACCMODE = 0o3;
+export const O_RDONLY = 0o0;
+export const O_WRONLY = 0o1;
+export const O_RDWR = 0o2;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_NOCTTY = 0o400;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000;
+export const O_DSYNC = 0o10000;
+export const O_DIRECT = 0o40000;
+export const O_LARGEFILE = 0o100000;
+export const O_DIRECTORY = 0o200000;
+export const O_NOFOLLOW = 0o400000;
+export const O_NOATIME = 0o1000000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+export const __O_TMPFILE = 0o20000000;
+
+/** include/uapi/linux/fcntl.h */
+export const AT_FDCWD = -100;
+
+/** File type bits of st_mode, include/uapi/linux/stat.h. */
+export const S_IFMT = 0o170000, S_IFDIR = 0o40000, S_IFREG = 0o100000, S_IFIFO = 0o10000;

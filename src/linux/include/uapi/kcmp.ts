@@ -1,0 +1,10 @@
+/** enum kcmp_type, include/uapi/linux/kcmp.h. */
+export const KCMP_FILE = 0;
+export const KCMP_VM = 1;
+export const KCMP_FILES = 2;
+export const KCMP_FS = 3;
+export const KCMP_SIGHAND = 4;
+export const KCMP_IO = 5;
+export const KCMP_SYSVSEM = 6;
+export const KCMP_EPOLL_TFD = 7;
+export const KCMP_TYPES = 8;

@@ -1,0 +1,67 @@
+import type { KernelObjectId, Task } from "../include/linux/sched.js";
+import { EBADF, EFAULT, EINVAL, EOPNOTSUPP, EPERM, ESRCH } from "../include/uapi/errno.js";
+import {
+  KCMP_EPOLL_TFD, KCMP_FILE, KCMP_FILES, KCMP_FS, KCMP_IO, KCMP_SIGHAND, KCMP_SYSVSEM, KCMP_VM,
+} from "../include/uapi/kcmp.js";
+import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import { ptraceMayAccess, PTRACE_MODE_READ_REALCREDS } from "./ptrace.js";
+
+/**
+ * kcmp_ptr(): 0 equal, 1 less, 2 greater, after obfuscating both identities with this boot's
+ * cookies for the type, so the order is stable within a boot but says nothing about memory
+ * (a probe: kcmp(p, c, KCMP_VM) gave 2 and kcmp(c, p, KCMP_VM) 1; another boot the reverse).
+ * A missing object (a zombie's mm, no io_context yet) compares as address 0.
+ */
+function kcmpPtr(task: Task, a: KernelObjectId | null, b: KernelObjectId | null, type: number): number {
+  const [c0, c1] = task.kernel.kcmpCookies[type]!;
+  const t1 = BigInt.asIntN(64, (BigInt(a?.id ?? 0) ^ c0) * c1);
+  const t2 = BigInt.asIntN(64, (BigInt(b?.id ?? 0) ^ c0) * c1);
+  return (t1 < t2 ? 1 : 0) | (t1 > t2 ? 2 : 0);
+}
+
+/** struct kcmp_epoll_slot is three __u32: efd, tfd, toff. */
+const KCMP_EPOLL_SLOT_SIZE = 12;
+
+function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number, idx2: number): number {
+  // Tasks are looked up first (ESRCH before anything else), then access is checked.
+  const task1 = task.kernel.pids.find(pid1);
+  const task2 = task.kernel.pids.find(pid2);
+  if (!task1 || !task2) return -ESRCH;
+  if (!ptraceMayAccess(task, task1, PTRACE_MODE_READ_REALCREDS) || !ptraceMayAccess(task, task2, PTRACE_MODE_READ_REALCREDS)) {
+    return -EPERM;
+  }
+  switch (type) {
+    case KCMP_FILE: {
+      const f1 = task1.files?.get(idx1) ?? null;
+      const f2 = task2.files?.get(idx2) ?? null;
+      return f1 && f2 ? kcmpPtr(task, f1, f2, KCMP_FILE) : -EBADF;
+    }
+    case KCMP_VM: return kcmpPtr(task, task1.mm, task2.mm, type);
+    case KCMP_FILES: return kcmpPtr(task, task1.files, task2.files, type);
+    case KCMP_FS: return kcmpPtr(task, task1.fs, task2.fs, type);
+    case KCMP_SIGHAND: return kcmpPtr(task, task1.sighand, task2.sighand, type);
+    case KCMP_IO: return kcmpPtr(task, task1.ioContext, task2.ioContext, type);
+    case KCMP_SYSVSEM:
+      if (!task.kernel.linked.config.enabled("SYSVIPC")) return -EOPNOTSUPP;
+      return kcmpPtr(task, task1.sysvsemUndo, task2.sysvsemUndo, type);
+    case KCMP_EPOLL_TFD:
+      // kcmp_epoll_target(): EOPNOTSUPP without CONFIG_EPOLL; else the slot is read first
+      // (EFAULT even before a bad idx1, as a probe showed), then idx1 and slot.efd must be
+      // open, and slot.efd must be an epoll file: this kernel has no epoll files yet.
+      if (!task.kernel.linked.config.enabled("EPOLL")) return -EOPNOTSUPP;
+      {
+        const slot = task.mm!.read(idx2, KCMP_EPOLL_SLOT_SIZE);
+        if (!slot) return -EFAULT;
+        const efd = new DataView(slot.buffer).getUint32(0, true);
+        if (!task1.files?.get(idx1) || !task2.files?.get(efd)) return -EBADF;
+        return -EINVAL;
+      }
+    default:
+      return -EINVAL;
+  }
+}
+
+export const kernel_kcmp_c = kernelObject("kernel/kcmp.c", [
+  SYSCALL_DEFINE(5, "kcmp", (task, a0, a1, a2, a3, a4) => kcmp(task, a0 | 0, a1 | 0, a2 | 0, a3, a4),
+    "KCMP_EPOLL_TFD: there are no epoll files yet, so a valid slot always answers EINVAL"),
+]);

@@ -1,0 +1,125 @@
+import { TaskState, type Task } from "../include/linux/sched.js";
+
+/** How many system calls a task makes before it must let another runnable task in. */
+export const TIMESLICE_SYSCALLS = 64;
+
+/** A small, fast seeded generator (mulberry32): the same seed picks the same interleaving. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Timer {
+  readonly at: number;
+  readonly seq: number;
+  readonly fire: () => void;
+}
+
+/**
+ * The scheduler: exactly one task runs at a time. A task gives up the CPU only when it
+ * sleeps, exits or uses up its timeslice; then a seeded choice among the runnable tasks picks
+ * the next one. Time is virtual: when nothing can run, the clock jumps to the next timer.
+ * Nothing runnable and no timer left while tasks still live is a deadlock.
+ */
+export class Scheduler {
+  /** Runnable tasks other than the one running. */
+  private readonly runqueue: Task[] = [];
+  private readonly timers: Timer[] = [];
+  private timerSeq = 0;
+  current: Task | null = null;
+  /** Virtual time in nanoseconds since boot. */
+  now = 0;
+  /** System calls left in the running task's timeslice. */
+  budget = TIMESLICE_SYSCALLS;
+  private readonly random: () => number;
+
+  constructor(
+    seed: number,
+    /** Called when nothing can run any more: every live task sleeps and no timer is pending. */
+    private readonly idle: () => void,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  /** Puts a new or woken task on the run queue. */
+  enqueue(task: Task): void {
+    task.state = TaskState.Running;
+    task.waitChannel = null;
+    this.runqueue.push(task);
+  }
+
+  /** wake_up_process(): a sleeping task becomes runnable. */
+  wake(task: Task): void {
+    if (task.state === TaskState.Sleeping) this.enqueue(task);
+  }
+
+  /** The running task sleeps until woken; it awaits the promise. */
+  sleep(task: Task, channel: string): Promise<void> {
+    task.state = TaskState.Sleeping;
+    task.waitChannel = channel;
+    const p = new Promise<void>((resolve) => (task.resume = resolve));
+    this.switchFrom(task);
+    return p;
+  }
+
+  /** The running task's timeslice is used up: others get a turn if any is runnable. */
+  preempt(task: Task): Promise<void> | null {
+    this.budget = TIMESLICE_SYSCALLS;
+    if (this.runqueue.length === 0) return null;
+    this.runqueue.push(task);
+    const p = new Promise<void>((resolve) => (task.resume = resolve));
+    this.switchFrom(task);
+    return p;
+  }
+
+  /** Takes a task that is not running off the CPU for good (killed by another). */
+  dequeue(task: Task): void {
+    const i = this.runqueue.indexOf(task);
+    if (i >= 0) this.runqueue.splice(i, 1);
+    task.resume = null;
+  }
+
+  /** The running task is gone for good. */
+  exited(task: Task): void {
+    this.switchFrom(task);
+  }
+
+  /** Runs `fire` once virtual time reaches `at` (nanoseconds). */
+  addTimer(at: number, fire: () => void): void {
+    this.timers.push({ at, seq: this.timerSeq++, fire });
+    this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  }
+
+  /** Picks and resumes the next task (the resumed one continues in a later microtask). */
+  private switchFrom(prev: Task): void {
+    if (this.current === prev) this.current = null;
+    for (;;) {
+      const n = this.runqueue.length;
+      if (n > 0) {
+        const i = n === 1 ? 0 : Math.floor(this.random() * n);
+        const next = this.runqueue.splice(i, 1)[0]!;
+        this.current = next;
+        this.budget = TIMESLICE_SYSCALLS;
+        const resume = next.resume!;
+        next.resume = null;
+        resume();
+        return;
+      }
+      const timer = this.timers.shift();
+      if (!timer) return this.idle();
+      this.now = Math.max(this.now, timer.at);
+      timer.fire();
+    }
+  }
+
+  /** Tasks that are asleep, with what they wait for. */
+  sleepers(all: Iterable<Task>): Task[] {
+    return [...all].filter((t) => t.state === TaskState.Sleeping);
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { DotConfigError, parseDotConfig, readDotConfig, type DotConfigValues } from "../linux/kconfig/dotconfig.js";
+import { KernelConfig } from "../linux/kconfig/config.js";
+import { archOf } from "../linux/kconfig/config.js";
+import { ARCHES } from "../linux/arch/arch.js";
+import { packageRoot } from "./paths.js";
+
+/** A --config value that names nothing usable: the CLI prints it as one line and exits 2. */
+export class ConfigSpecError extends Error {}
+
+export const HOST_CONFIG = "/proc/config.gz";
+
+/** The shipped configurations: configs/<name>.config. */
+export function shippedConfigs(): string[] {
+  const dir = join(packageRoot(), "configs");
+  return readdirSync(dir).filter((f) => f.endsWith(".config")).map((f) => f.slice(0, -".config".length)).sort(configOrder);
+}
+
+/** minimal, defconfig, full first (smallest to largest), then the rest by name. */
+function configOrder(a: string, b: string): number {
+  const rank = (n: string) => { const i = ["minimal", "defconfig", "full"].indexOf(n); return i < 0 ? 99 : i; };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+function loadBase(base: string): { name: string; values: DotConfigValues } {
+  if (base === "host") {
+    if (!existsSync(HOST_CONFIG)) throw new ConfigSpecError(`host: ${HOST_CONFIG} does not exist (the running kernel needs CONFIG_IKCONFIG_PROC)`);
+    return { name: "host", values: readDotConfig(HOST_CONFIG) };
+  }
+  const shipped = join(packageRoot(), "configs", `${base}.config`);
+  if (/^[A-Za-z0-9_-]+$/.test(base) && existsSync(shipped)) return { name: base, values: readDotConfig(shipped) };
+  if (existsSync(base)) return { name: basename(base).replace(/\.config(\.gz)?$|\.gz$/, "") || base, values: readDotConfig(base) };
+  throw new ConfigSpecError(`unknown config: ${base} (not a shipped config: ${shippedConfigs().join(", ")}; not host; no such file)`);
+}
+
+/**
+ * One configuration from a spec: a shipped name, a path to a .config or .config.gz, or
+ * `host`, followed by overrides joined with `+`:
+ *   minimal+CONFIG_PROC_FS=y+CONFIG_CHECKPOINT_RESTORE=y
+ * Overrides are evaluated like kconfig would (an unmet `depends on` keeps a symbol off, with
+ * a warning in config.warnings).
+ */
+export function loadConfig(spec: string): KernelConfig {
+  const [base, ...overrides] = spec.split("+");
+  if (!base) throw new ConfigSpecError(`empty config name in ${JSON.stringify(spec)}`);
+  let loaded;
+  try {
+    loaded = loadBase(base);
+  } catch (e) {
+    if (e instanceof DotConfigError) throw new ConfigSpecError(`malformed config: ${e.message}`);
+    throw e;
+  }
+  const pairs: [string, string][] = [];
+  for (const o of overrides) {
+    let values: DotConfigValues;
+    try {
+      values = parseDotConfig(o.startsWith("CONFIG_") ? o : `CONFIG_${o}`, `override ${o}`);
+    } catch {
+      throw new ConfigSpecError(`bad override in ${spec}: ${JSON.stringify(o)} (expected CONFIG_NAME=y|m|n|value)`);
+    }
+    for (const [k, v] of values) pairs.push([k, v]);
+  }
+  const name = overrides.length ? `${loaded.name}+${overrides.join("+")}` : loaded.name;
+  const arch = archOf(loaded.values);
+  if (!ARCHES.some((a) => a.name === arch)) {
+    throw new ConfigSpecError(`config ${name}: architecture ${arch} is not emulated (known: ${ARCHES.map((a) => a.name).join(", ")})`);
+  }
+  return new KernelConfig(name, loaded.values, pairs);
+}
+
+/** A --config list: comma-separated specs; `all` expands to every shipped config. */
+export function loadConfigs(list: string): KernelConfig[] {
+  const specs = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (specs.length === 0) throw new ConfigSpecError("--config needs at least one configuration");
+  const expanded = specs.flatMap((s) => (s === "all" ? shippedConfigs() : [s]));
+  return [...new Set(expanded)].map(loadConfig);
+}
