@@ -42,6 +42,9 @@ export class RamFs {
   constructor() {
     this.root = new Inode(this.nextIno++, S_IFDIR | 0o755, null);
     this.root.parent = this.root;
+    // What a minimal initramfs provides: a world-writable, sticky /tmp.
+    this.root.entries!.set("tmp", this.newInode(S_IFDIR | 0o1777, this.root));
+    this.root.nlink++;
   }
 
   newInode(mode: number, parent: Inode): Inode {

@@ -1,0 +1,58 @@
+/**
+ * The syscall interface testcases run against, neutral to what implements it: the emulated
+ * kernel of this repository, or another kernel or emulator plugged in behind it.
+ */
+
+/** A process's view of its own memory: plain loads and stores, failing where C would fault. */
+export interface UserMemory {
+  /** The bytes at [addr, addr+len), or null where any is unreadable. */
+  read(addr: number, len: number): Uint8Array | null;
+  /** Stores the bytes; false (and nothing stored) where any is unwritable. */
+  write(addr: number, data: Uint8Array): boolean;
+}
+
+/** What the code of one running task can do: trap into the kernel, and touch its memory. */
+export interface UserProcess {
+  /** The raw system call: the value, or a negative errno (never throws). */
+  syscall(nr: number, a0?: number, a1?: number, a2?: number, a3?: number, a4?: number, a5?: number): number | Promise<number>;
+  /**
+   * The code the child of this task's next fork/clone runs (a C child resumes after the
+   * call; emulated code hands its child's body over just before making it).
+   */
+  setChildEntry(entry: () => Promise<void>): void;
+  readonly memory: UserMemory;
+  /** The data segment the program was loaded with: where the libc's heap lives. */
+  readonly heap: { readonly start: number; readonly size: number };
+}
+
+/** How a target's machine stopped. */
+export type MachineExit =
+  | { readonly kind: "halted"; readonly status: number }
+  | { readonly kind: "deadlock"; readonly sleepers: readonly string[] };
+
+/** Why a syscall answered ENOSYS, from the target's own build model. */
+export interface EnosysExplanation {
+  /** not-configured, not-implemented, no-entry, arch-unsupported; or implemented (a bug). */
+  readonly category: string;
+  readonly reason: string;
+  /** The target says the call is built in: ENOSYS from it is a failure, not a skip. */
+  readonly builtIn: boolean;
+}
+
+/** A kernel booted for one job. */
+export interface Target {
+  /** uname -m */
+  readonly arch: string;
+  readonly configName: string;
+  /** The number of a syscall on this arch, or undefined where the table has no such entry. */
+  syscallNumber(name: string): number | undefined;
+  /** A Kconfig symbol's value, as .config writes it ("y", "m", "n", a number, a string). */
+  kconfig(name: string): string;
+  explainEnosys(name: string): EnosysExplanation;
+  /** Boots pid 1 running `main`; resolves when it exits or the machine deadlocks. */
+  run(main: (init: UserProcess) => Promise<void>): Promise<MachineExit>;
+  /** The process whose code is running now (Linux's `current`). */
+  current(): UserProcess;
+  /** Kernel bugs hit during the run (an emulator crash), one line each. */
+  faults(): readonly string[];
+}

@@ -1,0 +1,151 @@
+import { EEXIST } from "../linux/include/uapi/errno.js";
+import { signalName, SIGKILL } from "../linux/include/uapi/signal.js";
+import { __WALL } from "../linux/include/uapi/wait.js";
+import { setJob, type JobContext } from "./context.js";
+import { chdir, cloneProcess, errno, FORK_FLAGS, mkdir, waitpid, _exit } from "./libc.js";
+import type { MachineExit, Target } from "./target.js";
+import { checkKconfigSyntax, unmetKconfigs } from "./tst_kconfig.js";
+import { exitStatusFor, tst_reap_children } from "./tst_safe_macros.js";
+import { Results, TBROK, TCONF, TERRNO, TINFO, tst_brk, tst_res, TstBrk, type Counts, type ResultLine } from "./tst_res.js";
+import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "./wait.js";
+
+type Step = () => Promise<void> | void;
+
+/** What a testcase declares about itself: LTP's struct tst_test. */
+export interface TestDescription {
+  /** How many times `test` runs, with n = 0 .. tcnt-1. */
+  readonly tcnt?: number;
+  readonly test?: (n: number) => Promise<void> | void;
+  readonly test_all?: Step;
+  readonly setup?: Step;
+  readonly cleanup?: Step;
+  /** Run in a fresh temporary directory. */
+  readonly needs_tmpdir?: boolean;
+  /** The test forks: children are reaped (and their exit checked) after each run. */
+  readonly forks_child?: boolean;
+  /** Kernel config constraints in LTP's syntax; unmet ones end the test with TCONF. */
+  readonly needs_kconfigs?: readonly string[];
+  /** Seconds the test may take (LTP's .timeout). */
+  readonly timeout?: number;
+  /** [kind, value] pairs such as ["linux-git", "<commit>"] or ["CVE", "..."]. */
+  readonly tags?: readonly (readonly [string, string])[];
+}
+
+export interface TestCase extends TestDescription {
+  readonly __ltpTestcase: true;
+}
+
+/** Declares a testcase: `export default defineTest({ ... })`. Checks the declaration. */
+export function defineTest(d: TestDescription): TestCase {
+  if (!d.test === !d.test_all) throw new Error("a testcase needs exactly one of test (with tcnt) and test_all");
+  if (d.test && !(Number.isInteger(d.tcnt) && d.tcnt! > 0)) throw new Error("test(n) needs tcnt > 0");
+  if (d.needs_kconfigs) checkKconfigSyntax(d.needs_kconfigs);
+  return { ...d, __ltpTestcase: true };
+}
+
+export function isTestCase(v: unknown): v is TestCase {
+  return typeof v === "object" && v !== null && (v as TestCase).__ltpTestcase === true;
+}
+
+/** What one run of a testcase on one target produced. */
+export interface TestOutcome {
+  readonly counts: Counts;
+  readonly lines: readonly ResultLine[];
+  /** The output, as LTP prints it, Summary included. */
+  readonly log: readonly string[];
+  /** LTP's exit value (0, 32 for skipped only, or the TFAIL/TBROK/TWARN bits). */
+  readonly exitCode: number;
+  readonly machine: MachineExit;
+}
+
+/** mkdtemp()'s alphabet: the six X's of LTP_<tid>XXXXXX. */
+const TEMPLATE_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+async function makeTmpdir(tid: string, seed: number): Promise<void> {
+  let x = seed >>> 0;
+  let suffix = "";
+  for (let i = 0; i < 6; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    suffix += TEMPLATE_CHARS[(x >>> 16) % TEMPLATE_CHARS.length];
+  }
+  const dir = `/tmp/LTP_${tid.slice(0, 3)}${suffix}`;
+  if ((await mkdir(dir, 0o700)) === -1 && errno() !== EEXIST) tst_brk(TBROK | TERRNO, `mkdir(${dir}) failed`);
+  if ((await chdir(dir)) === -1) tst_brk(TBROK | TERRNO, `chdir(${dir}) failed`);
+}
+
+/** testrun(): setup, every test function, cleanup; in the test process. */
+function testProcess(test: TestCase, ctx: JobContext): () => Promise<void> {
+  return async () => {
+    ctx.testProcess = ctx.target.current();
+    let status = 0;
+    let setupDone = false;
+    try {
+      if (test.setup) await test.setup();
+      setupDone = true;
+      if (test.test_all) {
+        await test.test_all();
+        if (test.forks_child) await tst_reap_children();
+      } else {
+        for (let n = 0; n < test.tcnt!; n++) {
+          await test.test!(n);
+          if (test.forks_child) await tst_reap_children();
+        }
+      }
+    } catch (e) {
+      status = exitStatusFor(e);
+    }
+    // cleanup runs after a tst_brk() too, once setup has started (LTP's do_test_cleanup).
+    if (test.cleanup && (setupDone || status !== 0)) {
+      try { await test.cleanup(); } catch (e) { if (!(e instanceof TstBrk)) exitStatusFor(e); }
+    }
+    await _exit(status);
+  };
+}
+
+/** The library's main process (pid 1): checks needs, makes the tmpdir, forks the test. */
+function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
+  return async () => {
+    try {
+      if (test.needs_kconfigs) {
+        const unmet = unmetKconfigs(test.needs_kconfigs, (n) => ctx.target.kconfig(n));
+        for (const c of unmet) tst_res(TINFO, `Constraint '${c}' not satisfied!`);
+        if (unmet.length) tst_brk(TCONF, "Aborting due to unsuitable kernel config, see above!", "not-configured");
+      }
+      if (test.needs_tmpdir) await makeTmpdir(ctx.tid, ctx.seed);
+      const pid = await cloneProcess(FORK_FLAGS, testProcess(test, ctx));
+      if (pid === -1) tst_brk(TBROK | TERRNO, "fork() failed");
+      const { status } = await waitpid(pid, __WALL);
+      if (WIFSIGNALED(status) && WTERMSIG(status) === SIGKILL) tst_res(TBROK, "Test killed! (timeout?)");
+      else if (WIFSIGNALED(status)) tst_res(TBROK, `Test killed by ${signalName(WTERMSIG(status))}!`);
+      else if (WIFEXITED(status) && ![0, 1, 2, 32].includes(WEXITSTATUS(status))) {
+        tst_res(TBROK, `Test process exited with ${WEXITSTATUS(status)}`);
+      }
+      // Orphans are reparented to this process: reap them so none outlives the test.
+      while ((await waitpid(-1, __WALL)).pid > 0);
+    } catch (e) {
+      if (!(e instanceof TstBrk)) exitStatusFor(e);
+    }
+    await _exit(0);
+  };
+}
+
+/** Runs a testcase on a booted target: LTP's tst_run_tcases(). */
+export async function runTest(test: TestCase, target: Target, opts: { tid: string; seed: number }): Promise<TestOutcome> {
+  const results = new Results(`${opts.tid}.ts`);
+  const ctx: JobContext = { target, results, tid: opts.tid, seed: opts.seed, testProcess: null, numbers: new Map() };
+  setJob(ctx);
+  let machine: MachineExit;
+  try {
+    results.log.push(`tst_test.ts: TINFO: Tested kernel: emulated Linux 6.12 ${target.configName} ${target.arch}`);
+    machine = await target.run(libraryMain(test, ctx));
+    if (machine.kind === "deadlock") {
+      results.add(TBROK, `deadlock: every task is blocked and no timer is pending: ${machine.sleepers.join(", ")}`);
+    }
+    for (const f of target.faults()) results.add(TBROK, `kernel oops: ${f}`);
+    if (!results.reported) results.add(TBROK, "Test haven't reported results!");
+  } finally {
+    setJob(null);
+  }
+  results.log.push(...results.summary());
+  return { counts: results.counts, lines: results.lines, log: results.log, exitCode: results.exitCode(), machine };
+}

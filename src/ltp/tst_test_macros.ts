@@ -1,0 +1,43 @@
+import { errno } from "./libc.js";
+import { errnoText, setTestErrno, tst_res, TFAIL, TPASS } from "./tst_res.js";
+
+/** TST_RET and TST_ERR of one TEST(). */
+export interface TestResult {
+  readonly ret: number;
+  readonly err: number;
+}
+
+/** TEST(): runs a call and keeps its return value and errno (for TTERRNO). */
+export async function TEST(call: number | Promise<number>): Promise<TestResult> {
+  const ret = await call;
+  const err = ret === -1 ? errno() : 0;
+  setTestErrno(err);
+  return { ret, err };
+}
+
+/** TST_EXP_PASS(): the call must return 0. */
+export async function TST_EXP_PASS(call: number | Promise<number>, description: string): Promise<boolean> {
+  const { ret } = await TEST(call);
+  if (ret === 0) {
+    tst_res(TPASS, `${description} passed`);
+    return true;
+  }
+  if (ret === -1) tst_res(TFAIL | 0x200, `${description} failed`);
+  else tst_res(TFAIL, `${description} returned ${ret}`);
+  return false;
+}
+
+/** TST_EXP_FAIL(): the call must return -1 with errno `expected`. */
+export async function TST_EXP_FAIL(call: number | Promise<number>, expected: number, description: string): Promise<boolean> {
+  const { ret, err } = await TEST(call);
+  if (ret !== -1) {
+    tst_res(TFAIL, `${description} succeeded`);
+    return false;
+  }
+  if (err === expected) {
+    tst_res(TPASS | 0x200, description);
+    return true;
+  }
+  tst_res(TFAIL | 0x200, `${description} expected ${errnoText(expected)}`);
+  return false;
+}

@@ -1,0 +1,8 @@
+/** The <sys/wait.h> macros over a wait status word. */
+export const WIFEXITED = (s: number): boolean => (s & 0x7f) === 0;
+export const WEXITSTATUS = (s: number): number => (s >> 8) & 0xff;
+export const WIFSIGNALED = (s: number): boolean => ((s & 0x7f) + 1) >> 1 > 0 && (s & 0x7f) !== 0x7f;
+export const WTERMSIG = (s: number): number => s & 0x7f;
+export const WCOREDUMP = (s: number): boolean => (s & 0x80) !== 0;
+export const WIFSTOPPED = (s: number): boolean => (s & 0xff) === 0x7f;
+export const WSTOPSIG = (s: number): number => (s >> 8) & 0xff;
