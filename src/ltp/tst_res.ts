@@ -111,12 +111,15 @@ function withErrno(ttype: number, message: string): string {
   return message;
 }
 
-/** tst_res(): reports a result (or TINFO) from any process of the test. */
-export function tst_res(ttype: number, message: string): void {
+/**
+ * tst_res(): reports a result (or TINFO) from any process of the test. `category` is an
+ * ltp-run addition for TCONF: why the kernel lacks what the test needs (not-configured, ...).
+ */
+export function tst_res(ttype: number, message: string, category?: string): void {
   const type = (ttype & 0xff) as ResultType;
   const text = withErrno(ttype, message);
   if (type === TINFO) job().results.info(text);
-  else job().results.add(type, text);
+  else job().results.add(type, text, category);
 }
 
 /** tst_brk(): reports and ends the calling process's part of the test (see TstBrk). */

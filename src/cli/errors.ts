@@ -1,0 +1,14 @@
+import { ConfigSpecError } from "../runner/configs.js";
+import { RuntestError } from "../runner/runtest.js";
+import { UnknownSyscallError } from "../resolver/resolve.js";
+
+/** Bad input from the command line: one line on stderr, exit 2. */
+export class UsageError extends Error {}
+
+/** Turns the input errors of the layers below into UsageError; anything else is a bug. */
+export function asUsageError(e: unknown): never {
+  if (e instanceof ConfigSpecError || e instanceof RuntestError || e instanceof UnknownSyscallError) {
+    throw new UsageError(e.message);
+  }
+  throw e;
+}

@@ -1,0 +1,62 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { createRequire } from "node:module";
+import type { Builder, TestCase } from "junit-report-builder";
+import { firstMeaningful, type JobResult } from "../runner/job.js";
+import { byConfig, totals } from "./summary.js";
+
+/**
+ * Loaded on demand: it costs a noticeable time to load, and it is CommonJS whose default
+ * export NodeNext types wrongly, so it is required rather than imported.
+ */
+function newBuilder(): Builder {
+  const require = createRequire(import.meta.url);
+  const m = require("junit-report-builder") as Builder & { default?: Builder };
+  return (m.default ?? m).newBuilder();
+}
+
+/**
+ * junit-report-builder writes <skipped/> without a message; CI systems show the message, so
+ * the reason is added to the element the builder makes.
+ */
+function skippedWithMessage(tc: TestCase, message: string): void {
+  tc.skipped();
+  const build = tc.build.bind(tc);
+  tc.build = (parent) => {
+    const el = build(parent);
+    for (const child of el.children as { name?: string; att?: (k: string, v: string) => void }[]) {
+      if (child.name === "skipped") child.att?.("message", message);
+    }
+    return el;
+  };
+}
+
+/** JUnit XML: one testsuite per configuration; TCONF skipped, TFAIL failure, TBROK error. */
+export function junitXml(results: readonly JobResult[]): string {
+  const builder = newBuilder();
+  for (const [config, list] of byConfig(results)) {
+    const t = totals(list);
+    const suite = builder.testSuite().name(`ltp-run.${config}`).timestamp(list[0]!.startedAt)
+      .property("config", config).property("arch", list[0]!.arch);
+    for (const [category, n] of Object.entries(t.tconfByCategory)) suite.property(`skipped.${category}`, String(n));
+    for (const r of list) {
+      const tc = suite.testCase().className(`ltp-run.${config}`).name(r.tag).time(r.duration / 1000)
+        .property("seed", String(r.seed));
+      const log = r.log.join("\n");
+      tc.standardOutput(log);
+      if (r.status === "fail") tc.failure(firstMeaningful(r), "TFAIL").stacktrace(log);
+      else if (r.status === "brok") tc.error(firstMeaningful(r), "TBROK", log);
+      else if (r.status === "conf") {
+        const first = r.tconf[0];
+        skippedWithMessage(tc, first ? `TCONF (${first.category}): ${first.reason}` : "TCONF");
+      }
+      if (r.counts.warnings) tc.standardError(r.lines.filter((l) => l.type === 4).map((l) => `TWARN: ${l.message}`).join("\n"));
+    }
+  }
+  return builder.build();
+}
+
+export function writeJunit(path: string, results: readonly JobResult[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, junitXml(results));
+}

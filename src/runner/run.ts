@@ -1,0 +1,71 @@
+import { link, type LinkedKernel } from "../linux/kbuild/link.js";
+import type { KernelConfig } from "../linux/kconfig/config.js";
+import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/tst_res.js";
+import { runTest } from "../ltp/tst_test.js";
+import { EmulatedTarget } from "../targets/emulated.js";
+import { statusOf, type JobResult } from "./job.js";
+import type { RuntestEntry } from "./runtest.js";
+import { loadTestcase } from "./testcases.js";
+
+/** One cell of the matrix: a runtest entry on a configuration. */
+export interface Job {
+  readonly entry: RuntestEntry;
+  readonly config: KernelConfig;
+}
+
+/** Every (testcase, config) pair, in runtest order then config order. */
+export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly KernelConfig[]): Job[] {
+  return entries.flatMap((entry) => configs.map((config) => ({ entry, config })));
+}
+
+/** A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. */
+export function jobSeed(runSeed: number, tag: string, config: string): number {
+  let h = runSeed >>> 0 ^ 0x9e3779b9;
+  for (const c of `${tag}\0${config}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
+}
+
+const linkCache = new WeakMap<KernelConfig, LinkedKernel>();
+
+/** Links a configuration once and reuses it for every job on it. */
+function linked(config: KernelConfig): LinkedKernel {
+  let l = linkCache.get(config);
+  if (!l) linkCache.set(config, (l = link(config)));
+  return l;
+}
+
+/** Runs one job on a freshly booted kernel. A testcase that fails to load is TBROK. */
+export async function runJob(job: Job, runSeed: number): Promise<JobResult> {
+  const { entry, config } = job;
+  const seed = jobSeed(runSeed, entry.tag, config.name);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let outcome: { counts: Counts; lines: readonly ResultLine[]; log: readonly string[]; exitCode: number };
+  try {
+    const test = await loadTestcase(entry.command);
+    outcome = await runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed });
+  } catch (e) {
+    const message = `${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`;
+    const counts = { passed: 0, failed: 0, broken: 1, skipped: 0, warnings: 0 };
+    outcome = { counts, lines: [{ type: TBROK, message }], log: [`TBROK: ${message}`], exitCode: TBROK };
+  }
+  const tconf = outcome.lines
+    .filter((l) => l.type === TCONF)
+    .map((l) => ({ category: l.category ?? "other", reason: l.message }));
+  return {
+    tag: entry.tag, command: entry.command, args: entry.args, config: config.name, arch: config.arch, seed,
+    status: statusOf(outcome.counts, outcome.exitCode), exitCode: outcome.exitCode, counts: outcome.counts,
+    lines: outcome.lines, log: outcome.log, duration: performance.now() - t0, tconf, startedAt,
+  };
+}
+
+/** Runs the matrix in order, handing each result over as it finishes. */
+export async function runJobs(jobs: readonly Job[], runSeed: number, onResult: (r: JobResult) => void): Promise<JobResult[]> {
+  const results: JobResult[] = [];
+  for (const job of jobs) {
+    const r = await runJob(job, runSeed);
+    results.push(r);
+    onResult(r);
+  }
+  return results;
+}
