@@ -3,7 +3,9 @@ import { RuntestError } from "../runner/runtest.js";
 import { UnknownSyscallError } from "../resolver/resolve.js";
 
 /** Bad input from the command line: one line on stderr, exit 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = "UsageError";
+}
 
 /** Turns the input errors of the layers below into UsageError; anything else is a bug. */
 export function asUsageError(e: unknown): never {

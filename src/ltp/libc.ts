@@ -36,8 +36,9 @@ export type SysResult = number | Promise<number>;
  * lacks answers -1 with ENOSYS, as LTP's __LTP__NR_INVALID_SYSCALL does.
  */
 export function syscall(name: string, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): SysResult {
-  const p = job().target.current();
-  const nr = sysno(name);
+  const ctx = job();
+  const p = ctx.target.current();
+  const nr = ctx.numbers.get(name) ?? sysno(name);
   if (nr === undefined) {
     errnos.set(p, ENOSYS);
     return -1;

@@ -7,7 +7,9 @@ type Node =
   | { kind: "not"; arg: Node }
   | { kind: "and" | "or"; left: Node; right: Node };
 
-export class KconfigExprError extends Error {}
+export class KconfigExprError extends Error {
+  override name = "KconfigExprError";
+}
 
 function parse(text: string): Node {
   const tokens = text.match(/CONFIG_[A-Za-z0-9_]+(?:=(?:"[^"]*"|[^\s()|&!]+))?|[()|&!]|\S+/g) ?? [];

@@ -49,7 +49,9 @@ export interface Resolution {
   readonly evidence: Evidence;
 }
 
-export class UnknownSyscallError extends Error {}
+export class UnknownSyscallError extends Error {
+  override name = "UnknownSyscallError";
+}
 
 /**
  * What a libc calls where an arch's table lacks a legacy syscall (asm-generic/unistd.h

@@ -7,7 +7,9 @@ import { ARCHES } from "../linux/arch/arch.js";
 import { packageRoot } from "./paths.js";
 
 /** A --config value that names nothing usable: the CLI prints it as one line and exits 2. */
-export class ConfigSpecError extends Error {}
+export class ConfigSpecError extends Error {
+  override name = "ConfigSpecError";
+}
 
 export const HOST_CONFIG = "/proc/config.gz";
 

@@ -11,7 +11,9 @@ export interface RuntestEntry {
   readonly where: string;
 }
 
-export class RuntestError extends Error {}
+export class RuntestError extends Error {
+  override name = "RuntestError";
+}
 
 /** Finds a runtest file: a name in runtest/ or a path. */
 export function runtestPath(name: string): string {

@@ -53,8 +53,17 @@ export class EmulatedTarget implements Target {
       : { kind: "deadlock", sleepers: e.sleepers.map((s) => `pid ${s.pid} (${s.comm}) in ${s.waitChannel}`) });
   }
 
+  /** The last task asked for and its process: consecutive calls come from one task. */
+  private lastTask: Task | null = null;
+  private lastProcess: UserProcess | null = null;
+
   current(): UserProcess {
-    return this.process(this.kernel.sched.current!);
+    const task = this.kernel.sched.current!;
+    if (task !== this.lastTask) {
+      this.lastTask = task;
+      this.lastProcess = this.process(task);
+    }
+    return this.lastProcess!;
   }
 
   faults(): string[] {

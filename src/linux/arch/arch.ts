@@ -18,7 +18,9 @@ export const ARCHES: readonly Arch[] = [
   { name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false },
 ];
 
-export class UnknownArchError extends Error {}
+export class UnknownArchError extends Error {
+  override name = "UnknownArchError";
+}
 
 export function archByName(name: string): Arch {
   const arch = ARCHES.find((a) => a.name === name);
