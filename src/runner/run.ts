@@ -34,20 +34,50 @@ function linked(config: KernelConfig): LinkedKernel {
   return l;
 }
 
+type Outcome = { counts: Counts; lines: readonly ResultLine[]; log: readonly string[]; exitCode: number };
+
+/** What a job that the harness had to give up on reports: one TBROK. */
+function broken(message: string): Outcome {
+  return {
+    counts: { passed: 0, failed: 0, broken: 1, skipped: 0, warnings: 0 },
+    lines: [{ type: TBROK, message }], log: [`TBROK: ${message}`], exitCode: TBROK,
+  };
+}
+
+/** LTP's default .timeout, in seconds. */
+export const DEFAULT_TIMEOUT = 30;
+
+/**
+ * Resolves after `seconds` of wall time unless cancelled. A job whose code awaits something
+ * that never settles (not a kernel sleep, which the scheduler sees) would otherwise leave the
+ * run waiting forever.
+ */
+function watchdog(seconds: number): { expired: Promise<"timeout">; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"timeout">((resolve) => { timer = setTimeout(() => resolve("timeout"), seconds * 1000); });
+  return { expired, cancel: () => clearTimeout(timer) };
+}
+
 /** Runs one job on a freshly booted kernel. A testcase that fails to load is TBROK. */
 export async function runJob(job: Job, runSeed: number): Promise<JobResult> {
   const { entry, config } = job;
   const seed = jobSeed(runSeed, entry.tag, config.name);
   const startedAt = new Date();
   const t0 = performance.now();
-  let outcome: { counts: Counts; lines: readonly ResultLine[]; log: readonly string[]; exitCode: number };
+  let outcome: Outcome;
   try {
     const test = await loadTestcase(entry.command);
-    outcome = await runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed });
+    const timeout = test.timeout ?? DEFAULT_TIMEOUT;
+    const dog = watchdog(timeout);
+    const done = await Promise.race([runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed }), dog.expired]);
+    dog.cancel();
+    if (done === "timeout") {
+      outcome = broken(`Test killed! (timeout?): no result within ${timeout} s`);
+    } else {
+      outcome = done;
+    }
   } catch (e) {
-    const message = `${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`;
-    const counts = { passed: 0, failed: 0, broken: 1, skipped: 0, warnings: 0 };
-    outcome = { counts, lines: [{ type: TBROK, message }], log: [`TBROK: ${message}`], exitCode: TBROK };
+    outcome = broken(`${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`);
   }
   const tconf = outcome.lines
     .filter((l) => l.type === TCONF)
