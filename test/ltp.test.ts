@@ -119,3 +119,12 @@ t.test("TST_EXP_* and TEST", async (t) => {
     "0 O_EXCL on fd 0's file",
   ]);
 });
+
+t.test("a testcase whose code never settles ends TBROK after its timeout", async (t) => {
+  const { runJob } = await import("../dist/src/runner/run.js");
+  const hang = defineTest({ timeout: 0.2, async test_all() { await new Promise(() => {}); } });
+  const entry = { tag: "hang01", command: "hang01", args: [], where: "test" };
+  const r = await runJob({ entry, config: loadConfig("defconfig") }, 1, async () => hang);
+  t.equal(r.status, "brok");
+  t.match(r.lines[0]!.message, "Test killed! (timeout?)");
+});

@@ -1,7 +1,7 @@
 import { link, type LinkedKernel } from "../linux/kbuild/link.js";
 import type { KernelConfig } from "../linux/kconfig/config.js";
 import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/tst_res.js";
-import { runTest } from "../ltp/tst_test.js";
+import { runTest, type TestCase } from "../ltp/tst_test.js";
 import { EmulatedTarget } from "../targets/emulated.js";
 import { statusOf, type JobResult } from "./job.js";
 import type { RuntestEntry } from "./runtest.js";
@@ -59,14 +59,14 @@ function watchdog(seconds: number): { expired: Promise<"timeout">; cancel: () =>
 }
 
 /** Runs one job on a freshly booted kernel. A testcase that fails to load is TBROK. */
-export async function runJob(job: Job, runSeed: number): Promise<JobResult> {
+export async function runJob(job: Job, runSeed: number, load: (name: string) => Promise<TestCase> = loadTestcase): Promise<JobResult> {
   const { entry, config } = job;
   const seed = jobSeed(runSeed, entry.tag, config.name);
   const startedAt = new Date();
   const t0 = performance.now();
   let outcome: Outcome;
   try {
-    const test = await loadTestcase(entry.command);
+    const test = await load(entry.command);
     const timeout = test.timeout ?? DEFAULT_TIMEOUT;
     const dog = watchdog(timeout);
     const done = await Promise.race([runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed }), dog.expired]);
