@@ -11,11 +11,16 @@ export interface Arch {
   readonly table: SyscallTable;
   /** arch_has_single_step(): x86 has it; riscv does not (PTRACE_SINGLESTEP is EIO there). */
   readonly hasSingleStep: boolean;
+  /**
+   * The syscall number is the low 32 bits of the register: x86_64's do_syscall_64() takes an
+   * int (a probe: syscall((1UL << 32) + 39) was getpid); riscv compares the whole a7.
+   */
+  readonly nrIs32Bit: boolean;
 }
 
 export const ARCHES: readonly Arch[] = [
-  { name: "x86_64", dir: "x86", table: SYSCALL_64, hasSingleStep: true },
-  { name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false },
+  { name: "x86_64", dir: "x86", table: SYSCALL_64, hasSingleStep: true, nrIs32Bit: true },
+  { name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false, nrIs32Bit: false },
 ];
 
 export class UnknownArchError extends Error {

@@ -1,5 +1,5 @@
 import type { Task } from "../include/linux/sched.js";
-import { EEXIST, EISDIR, ENOENT, ENOTDIR, EOPNOTSUPP } from "../include/uapi/errno.js";
+import { EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, EOPNOTSUPP } from "../include/uapi/errno.js";
 import {
   AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_RDONLY, O_TRUNC,
   O_WRONLY, S_IFREG, __O_TMPFILE,
@@ -10,16 +10,30 @@ import { File } from "./file_table.js";
 import { getname, lookupLast, pathLookup, pathParent } from "./namei.js";
 
 /**
- * do_sys_openat2() on the in-memory filesystem. As in Linux, the descriptor is taken before
- * the path is looked up, so a full table answers EMFILE even for a missing file.
+ * do_sys_openat2() on the in-memory filesystem, in Linux's order: build_open_flags() rejects
+ * bad flag combinations, getname() copies the path (EFAULT, ENAMETOOLONG, ENOENT for ""),
+ * then the descriptor is taken before the path is looked up, so a full table answers EMFILE
+ * for a missing file but EFAULT for a bad pointer (probes with RLIMIT_NOFILE reached: a
+ * missing file gave EMFILE, address 8 EFAULT, "" ENOENT, O_CREAT|O_DIRECTORY EINVAL).
  */
 function doSysOpen(task: Task, dfd: number, filename: number, flags: number, mode: number): number {
-  // The in-memory filesystem has no tmpfile inode operation: open(2) says EOPNOTSUPP then.
-  if ((flags & __O_TMPFILE) === __O_TMPFILE) return -EOPNOTSUPP;
-  const fd = allocFd(task, 0);
-  if (fd < 0) return fd;
+  // build_open_flags(): since 6.4, O_DIRECTORY|O_CREAT is refused instead of creating a
+  // regular file (a probe: EINVAL, nothing created, even with a bad path pointer).
+  if ((flags & (O_DIRECTORY | O_CREAT)) === (O_DIRECTORY | O_CREAT)) return -EINVAL;
+  const tmpfile = (flags & __O_TMPFILE) !== 0;
+  // O_TMPFILE needs O_DIRECTORY with it and write access (O_TMPFILE|O_RDONLY: EINVAL).
+  if (tmpfile && (!(flags & O_DIRECTORY) || (flags & O_ACCMODE) === O_RDONLY)) return -EINVAL;
   const path = getname(task, filename);
   if (typeof path === "number") return path;
+  const fd = allocFd(task, 0);
+  if (fd < 0) return fd;
+  if (tmpfile) {
+    // do_tmpfile(): the directory is looked up first (ENOENT, ENOTDIR as for any path), then
+    // vfs_tmpfile() needs the filesystem's ->tmpfile(), which the in-memory one does not have.
+    const dir = pathLookup(task, dfd, path);
+    if (typeof dir === "number") return dir;
+    return dir.isDir ? -EOPNOTSUPP : -ENOTDIR;
+  }
   const p = pathParent(task, dfd, path);
   if (typeof p === "number") return p;
   let inode = lookupLast(p);

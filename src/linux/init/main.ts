@@ -46,12 +46,14 @@ export class Kernel {
   readonly halted: Promise<KernelExit>;
   init: Task | null = null;
   private readonly table: readonly SyscallHandler[];
+  private readonly nrIs32Bit: boolean;
   private nextId = 1;
   private finish!: (e: KernelExit) => void;
   private done = false;
 
   constructor(readonly linked: LinkedKernel, readonly seed: number) {
     this.table = linked.handlers;
+    this.nrIs32Bit = linked.arch.nrIs32Bit;
     this.halted = new Promise((resolve) => (this.finish = resolve));
     this.sched = new Scheduler(seed, () => this.idle());
     const rnd = seededRandom(seed ^ 0x6b636d70);
@@ -111,7 +113,7 @@ export class Kernel {
    * sys_ni_syscall). A call that neither blocks nor ends the timeslice returns synchronously.
    */
   syscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
-    const handler = this.table[nr] ?? this.linked.sysNi;
+    const handler = this.table[this.nrIs32Bit ? nr >>> 0 : nr] ?? this.linked.sysNi;
     let r: number | Promise<number>;
     try {
       r = handler(task, a0, a1, a2, a3, a4, a5);

@@ -17,11 +17,34 @@ function wakeWaiters(parent: Task): void {
   set.clear();
 }
 
-/** release_task(): the task is gone; its pid can be reused. */
+/** Is `leader` the only task of its thread group left? (thread_group_empty()) */
+function threadGroupEmpty(leader: Task): boolean {
+  return !leader.kernel.pids.all().some((t) => t !== leader && t.tgid === leader.tgid);
+}
+
+/**
+ * release_task(): the task is gone; its pid can be reused. When the last other thread of a
+ * group whose leader is already a zombie goes, the leader's parent is told at last.
+ */
 function releaseTask(task: Task): void {
   task.state = TaskState.Dead;
   task.parent?.children.delete(task);
   task.kernel.pids.free(task.pid);
+  const leader = task.groupLeader;
+  if (leader !== task && leader.state === TaskState.Zombie && leader.parent && threadGroupEmpty(leader)) {
+    wakeWaiters(leader.parent);
+  }
+}
+
+/**
+ * find_new_reaper(): an exiting task's children go to a live thread of its own group if
+ * there is one, else to init (a probe: a grandchild whose parent's leader thread exited kept
+ * its getppid(); once the last thread was gone it read 1).
+ */
+function findNewReaper(task: Task): Task {
+  const alive = task.kernel.pids.all().find((t) =>
+    t !== task && t.tgid === task.tgid && (t.state === TaskState.Running || t.state === TaskState.Sleeping));
+  return alive ?? task.kernel.init!;
 }
 
 /**
@@ -53,13 +76,16 @@ function exitTask(task: Task, status: number): void {
     kernel.halt(status);
     return;
   }
-  // forget_original_parent(): children are reparented to the child reaper, init.
-  const reaper = kernel.init!;
+  // forget_original_parent(): children are reparented to the new reaper, every thread of
+  // theirs included; a threaded reparent (within the group) notifies nobody.
+  const reaper = findNewReaper(task);
+  const threaded = reaper.tgid === task.tgid;
   let zombieToReaper = false;
   for (const child of task.children) {
+    for (const t of kernel.pids.all()) if (t.tgid === child.tgid) t.parent = reaper;
     child.parent = reaper;
     reaper.children.add(child);
-    if (child.state === TaskState.Zombie) zombieToReaper = true;
+    if (!threaded && child.state === TaskState.Zombie && threadGroupEmpty(child)) zombieToReaper = true;
   }
   task.children.clear();
   if (zombieToReaper) wakeWaiters(reaper);
@@ -68,7 +94,9 @@ function exitTask(task: Task, status: number): void {
     releaseTask(task);
   } else {
     task.state = TaskState.Zombie;
-    wakeWaiters(task.parent);
+    // exit_notify(): a leader whose other threads still run does not notify its parent
+    // yet; the last thread's release does (delay_group_leader()).
+    if (threadGroupEmpty(task)) wakeWaiters(task.parent);
   }
 }
 
@@ -98,6 +126,9 @@ async function wait4(task: Task, upid: number, statAddr: number, options: number
         if (!eligible(child, upid, task.pgid, options)) continue;
         any = true;
         if (child.state !== TaskState.Zombie) continue;
+        // delay_group_leader(): a zombie leader is reaped only once its threads are gone
+        // (a probe: wait4(leader, WNOHANG) gave 0 while a thread ran).
+        if (!threadGroupEmpty(child)) continue;
         const pid = child.tgid;
         const status = child.exitCode;
         releaseTask(child);

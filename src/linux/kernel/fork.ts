@@ -79,7 +79,9 @@ function copyProcess(current: Task, args: CloneArgs, entry: UserEntry | null): T
   if (has(CLONE_CHILD_SETTID)) mm!.write(args.childTid, int32(pid));
   if (has(CLONE_CHILD_CLEARTID)) child.clearChildTid = args.childTid;
   child.entry = entry;
-  parent?.children.add(child);
+  // Only group leaders are on their parent's children list: a thread is nobody's child
+  // (a probe: __WCLONE|WNOHANG on a child process with a thread gave ECHILD).
+  if (!thread) parent?.children.add(child);
   kernel.pids.attach(child);
   return child;
 }

@@ -32,8 +32,10 @@ function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number
   }
   switch (type) {
     case KCMP_FILE: {
-      const f1 = task1.files?.get(idx1) ?? null;
-      const f2 = task2.files?.get(idx2) ?? null;
+      // get_file_raw_ptr() takes an unsigned int: the upper half of idx is dropped
+      // (a probe: kcmp(p, p, KCMP_FILE, (1UL << 32) + fd, fd) gave 0).
+      const f1 = task1.files?.get(idx1 >>> 0) ?? null;
+      const f2 = task2.files?.get(idx2 >>> 0) ?? null;
       return f1 && f2 ? kcmpPtr(task, f1, f2, KCMP_FILE) : -EBADF;
     }
     case KCMP_VM: return kcmpPtr(task, task1.mm, task2.mm, type);
@@ -53,7 +55,7 @@ function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number
         const slot = task.mm!.read(idx2, KCMP_EPOLL_SLOT_SIZE);
         if (!slot) return -EFAULT;
         const efd = new DataView(slot.buffer).getUint32(0, true);
-        if (!task1.files?.get(idx1) || !task2.files?.get(efd)) return -EBADF;
+        if (!task1.files?.get(idx1 >>> 0) || !task2.files?.get(efd)) return -EBADF;
         return -EINVAL;
       }
     default:

@@ -98,8 +98,8 @@ export class MmStruct {
 
 /**
  * strncpy_from_user for path names: the NUL-terminated string at addr, at most max bytes
- * including the NUL. Returns -EFAULT for an unreadable byte, or null when no NUL came within
- * max (the caller's ENAMETOOLONG).
+ * including the NUL, as a string of one char per byte (latin1). Returns -EFAULT for an
+ * unreadable byte, or null when no NUL came within max (the caller's ENAMETOOLONG).
  */
 export function strncpyFromUser(mm: MmStruct, addr: number, max: number): string | number | null {
   const bytes: number[] = [];
@@ -110,7 +110,10 @@ export function strncpyFromUser(mm: MmStruct, addr: number, max: number): string
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
       for (let i = 0; i < nul; i++) bytes.push(chunk[i]!);
-      return Buffer.from(bytes).toString("utf8");
+      // One char per byte (latin1): names are byte strings, so NAME_MAX counts bytes and
+      // bytes that are not UTF-8 stay distinct (probes: a name of 128 two-byte characters
+      // gave ENAMETOOLONG; /tmp/\xfe was not /tmp/\xff).
+      return Buffer.from(bytes).toString("latin1");
     }
     for (const b of chunk) bytes.push(b);
     a += chunk.length;
