@@ -2,7 +2,7 @@ import { SighandStruct, Task, TaskState, type UserEntry } from "../include/linux
 import { INIT_CRED } from "../kernel/cred.js";
 import { PidTable } from "../kernel/pid.js";
 import { Scheduler, seededRandom } from "../kernel/sched.js";
-import { doExit } from "../kernel/exit.js";
+import { doExit, NEVER } from "../kernel/exit.js";
 import { SIGKILL } from "../include/uapi/signal.js";
 import { FilesStruct } from "../fs/fdtable.js";
 import { FsStruct } from "../fs/fs_struct.js";
@@ -28,8 +28,6 @@ export interface Oops {
   readonly syscall: number;
   readonly error: unknown;
 }
-
-const NEVER = new Promise<never>(() => {});
 
 /**
  * A booted kernel: one per job. It shares the linked syscall table of its configuration
@@ -151,4 +149,3 @@ export class Kernel {
   }
 }
 
-export { NEVER };

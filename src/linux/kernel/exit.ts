@@ -4,8 +4,10 @@ import { SIGCHLD } from "../include/uapi/signal.js";
 import { WCONTINUED, WNOHANG, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD } from "../include/uapi/wait.js";
 import { exitFiles } from "../fs/file.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import { putUserInt } from "../mm/mm.js";
 
-const NEVER = new Promise<never>(() => {});
+/** What a system call that does not return (exit) gives its caller to await. */
+export const NEVER = new Promise<never>(() => {});
 
 /** The tasks waiting in wait4()/waitid() for a child of theirs to change state. */
 const waiters = new WeakMap<Task, Set<Task>>();
@@ -62,7 +64,7 @@ function exitTask(task: Task, status: number): void {
   const kernel = task.kernel;
   task.exitCode = status;
   // mm_release(): clear_child_tid is written before the address space goes away.
-  if (task.clearChildTid && task.mm) task.mm.write(task.clearChildTid, new Uint8Array(4));
+  if (task.clearChildTid && task.mm) putUserInt(task.mm, task.clearChildTid, 0);
   if (task.vforkParent) { kernel.sched.wake(task.vforkParent); task.vforkParent = null; }
   if (task.mm) { task.mm.users--; task.mm = null; }
   exitFiles(task);
@@ -133,7 +135,7 @@ async function wait4(task: Task, upid: number, statAddr: number, options: number
         const status = child.exitCode;
         releaseTask(child);
         // The child is reaped before the status is stored: a bad pointer still loses it.
-        if (statAddr !== 0 && !task.mm!.write(statAddr, int32(status))) return -EFAULT;
+        if (statAddr !== 0 && !putUserInt(task.mm!, statAddr, status)) return -EFAULT;
         return pid;
       }
     }
@@ -146,11 +148,6 @@ async function wait4(task: Task, upid: number, statAddr: number, options: number
   }
 }
 
-function int32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v, true);
-  return b;
-}
 
 /** do_group_exit(): every other thread of the group dies with the same status. */
 function doGroupExit(task: Task, status: number): Promise<never> {

@@ -8,6 +8,7 @@ import {
 } from "../include/uapi/sched.js";
 import { SIGCHLD } from "../include/uapi/signal.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import { putUserInt } from "../mm/mm.js";
 
 /** What kernel_clone() is asked for (struct kernel_clone_args, the parts used here). */
 export interface CloneArgs {
@@ -19,11 +20,6 @@ export interface CloneArgs {
 
 const NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
 
-function int32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v, true);
-  return b;
-}
 
 /**
  * copy_process(): the checks of kernel/fork.c in its order, then a new task that shares or
@@ -75,8 +71,8 @@ function copyProcess(current: Task, args: CloneArgs, entry: UserEntry | null): T
     current.sysvsemUndo.refcnt++;
     child.sysvsemUndo = current.sysvsemUndo;
   }
-  if (has(CLONE_PARENT_SETTID) && !current.mm!.write(args.parentTid, int32(pid))) return -EFAULT;
-  if (has(CLONE_CHILD_SETTID)) mm!.write(args.childTid, int32(pid));
+  if (has(CLONE_PARENT_SETTID) && !putUserInt(current.mm!, args.parentTid, pid)) return -EFAULT;
+  if (has(CLONE_CHILD_SETTID)) putUserInt(mm!, args.childTid, pid);
   if (has(CLONE_CHILD_CLEARTID)) child.clearChildTid = args.childTid;
   child.entry = entry;
   // Only group leaders are on their parent's children list: a thread is nobody's child

@@ -96,6 +96,13 @@ export class MmStruct {
   }
 }
 
+/** put_user() of a C int: false (nothing written) where the address is not writable. */
+export function putUserInt(mm: MmStruct, addr: number, value: number): boolean {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, value, true);
+  return mm.write(addr, b);
+}
+
 /**
  * strncpy_from_user for path names: the NUL-terminated string at addr, at most max bytes
  * including the NUL, as a string of one char per byte (latin1). Returns -EFAULT for an
