@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { runCommand } from "./run.js";
 import { resolveCommand } from "./resolve.js";
