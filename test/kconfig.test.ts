@@ -78,7 +78,9 @@ t.test("every shipped config agrees with its own file for modeled symbols", asyn
 });
 
 t.test("config specs", async (t) => {
-  t.same(loadConfigs("all").map((c) => c.name), shippedConfigs());
+  t.same(loadConfigs("all").map((c) => c.config.name), shippedConfigs());
+  t.same(loadConfigs("all").map((c) => c.spec), shippedConfigs(), "each keeps the spec a worker loads it again with");
+  t.throws(() => loadConfigs("minimal,configs/minimal.config"), { message: /two configurations are both named minimal/ });
   t.same(shippedConfigs().slice(0, 3), ["minimal", "defconfig", "full"]);
   t.throws(() => loadConfig("nosuch"), { name: "ConfigSpecError" });
   t.throws(() => loadConfig("minimal+CONFIG_KCMP"), { message: /bad override/ });

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { runCommand } from "./run.js";
 import { resolveCommand } from "./resolve.js";
+import { configsCommand, listCommand } from "./info.js";
 import { UsageError } from "./errors.js";
 
 const program = new Command()
@@ -10,13 +11,31 @@ const program = new Command()
   .configureOutput({ outputError: (str, write) => write(str.split("\n")[0]! + "\n") })
   .showSuggestionAfterError(false);
 
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+}
+
 program
   .command("run", { isDefault: true })
   .description("run the testcases of runtest files on configurations (the default command)")
   .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
   .option("-c, --config <configs>", "configurations, comma-separated: a shipped name, a .config path, host, all; overrides with +CONFIG_X=y", "minimal")
+  .addOption(new Option("-j, --jobs <n>", "jobs run in parallel, each in a worker thread (default: the number of cores)").argParser(positiveInt("-j")))
+  .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
+  .option("-S, --skip-file <file>", "skip the testcases this file lists (whole tags, one per line, # comments)")
+  .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser((v) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new UsageError(`--timeout takes a positive number of seconds, not ${JSON.stringify(v)}`);
+    return n;
+  }))
   .option("--junit <path>", "also write the JUnit XML report here")
+  .option("--tap <path>", "also write the TAP 14 report here (- for stdout; the console then goes to stderr)")
+  .option("--json <path>", "also write the JSON report (kirk's schema and more) here")
   .option("--results-dir <dir>", "where each run's directory goes", "results")
+  .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)")
   .addOption(new Option("--seed <n>", "the run's seed (default: random)").argParser((v) => {
     if (!/^\d+$/.test(v)) throw new UsageError(`--seed takes a non-negative integer, not ${JSON.stringify(v)}`);
     return Number(v) >>> 0;
@@ -31,6 +50,20 @@ program
   .option("--all", "one line per table slot, with totals per category")
   .option("--json", "machine-readable output")
   .action((syscalls: string[], opts) => { process.exitCode = resolveCommand(syscalls, opts); });
+
+program
+  .command("list")
+  .description("list the testcases of runtest files with what each declares it needs")
+  .option("-f, --runtest <files>", "runtest files, comma-separated", "syscalls")
+  .option("--testcases <dir>", "where the compiled testcases are looked up")
+  .option("--json", "machine-readable output")
+  .action(async (opts) => { process.exitCode = await listCommand(opts); });
+
+program
+  .command("configs")
+  .description("list the shipped configurations and the modeled options that differ between them")
+  .option("--json", "machine-readable output")
+  .action((opts) => { process.exitCode = configsCommand(opts); });
 
 try {
   await program.parseAsync(process.argv);

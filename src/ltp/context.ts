@@ -8,6 +8,8 @@ export interface JobContext {
   /** The testcase's name (tid), e.g. "kcmp01". */
   readonly tid: string;
   readonly seed: number;
+  /** The arguments after the command on the runtest line (`fork_procs -n 1000`). */
+  readonly args: readonly string[];
   /** The test process (where setup, the test functions and cleanup run), once forked. */
   testProcess: UserProcess | null;
   /** Syscall numbers by name, looked up once per job. */

@@ -11,7 +11,7 @@ export {
   tst_get_unused_pid, tst_reap_children,
 } from "./tst_safe_macros.js";
 export {
-  chdir, close, dup, dup2, dup3, errno, getpid, getppid, gettid, getuid, malloc, mkdir, open,
+  chdir, close, dup, dup2, dup3, errno, getpid, getppid, gettid, getuid, malloc, mkdir, open, pause,
   peekInt, pokeInt, syscall, waitpid, _exit, type ChildBody,
 } from "./libc.js";
 export { WCOREDUMP, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";

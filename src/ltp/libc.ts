@@ -106,6 +106,8 @@ export const getpid = (): SysResult => syscall("getpid");
 export const getppid = (): SysResult => syscall("getppid");
 export const gettid = (): SysResult => syscall("gettid");
 export const getuid = (): SysResult => syscall("getuid");
+/** pause(2). riscv64 has no pause syscall (glibc uses rt_sigsuspend there, which is not emulated yet). */
+export const pause = (): SysResult => syscall("pause");
 
 /** The body of a child process: what runs after fork() returns 0 in C. */
 export type ChildBody = () => Promise<number | void> | number | void;

@@ -27,7 +27,8 @@ export function childEntry(body: ChildBody): () => Promise<void> {
 /** The exit value for a process whose code threw: tst_brk's type, or TBROK for a bug. */
 export function exitStatusFor(e: unknown): number {
   if (e instanceof TstBrk) return e.type;
-  const first = (e instanceof Error ? e.stack ?? e.message : String(e)).split("\n").slice(0, 2).join(" ").trim();
+  // The error and where it was thrown, on one line.
+  const first = (e instanceof Error ? e.stack ?? e.message : String(e)).split("\n").slice(0, 2).join(" ").replace(/\s+/g, " ").trim();
   tst_res(TBROK, `Unhandled exception: ${first}`);
   return TBROK;
 }

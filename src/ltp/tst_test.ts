@@ -130,9 +130,13 @@ function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
 }
 
 /** Runs a testcase on a booted target: LTP's tst_run_tcases(). */
-export async function runTest(test: TestCase, target: Target, opts: { tid: string; seed: number }): Promise<TestOutcome> {
+export async function runTest(
+  test: TestCase, target: Target, opts: { tid: string; seed: number; args?: readonly string[] },
+): Promise<TestOutcome> {
   const results = new Results(`${opts.tid}.ts`);
-  const ctx: JobContext = { target, results, tid: opts.tid, seed: opts.seed, testProcess: null, numbers: new Map() };
+  const ctx: JobContext = {
+    target, results, tid: opts.tid, seed: opts.seed, args: opts.args ?? [], testProcess: null, numbers: new Map(),
+  };
   setJob(ctx);
   let machine: MachineExit;
   try {

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import type { Builder, TestCase } from "junit-report-builder";
 import { firstMeaningful, type JobResult } from "../runner/job.js";
+import type { RunMeta } from "./meta.js";
 import { byConfig, totals } from "./summary.js";
 
 /**
@@ -31,13 +30,20 @@ function skippedWithMessage(tc: TestCase, message: string): void {
   };
 }
 
+/** JUnit's timestamp (no zone in its schema), in UTC: the builder would write local time. */
+function utc(d: Date): string {
+  return d.toISOString().slice(0, 19);
+}
+
 /** JUnit XML: one testsuite per configuration; TCONF skipped, TFAIL failure, TBROK error. */
-export function junitXml(results: readonly JobResult[]): string {
+export function junitXml(results: readonly JobResult[], meta: RunMeta): string {
   const builder = newBuilder();
   for (const [config, list] of byConfig(results)) {
     const t = totals(list);
-    const suite = builder.testSuite().name(`ltp-run.${config}`).timestamp(list[0]!.startedAt)
-      .property("config", config).property("arch", list[0]!.arch);
+    const fingerprint = meta.configs.find((c) => c.name === config)?.fingerprint ?? "";
+    const suite = builder.testSuite().name(`ltp-run.${config}`).timestamp(utc(list[0]!.startedAt))
+      .property("config", config).property("arch", list[0]!.arch).property("seed", String(meta.seed))
+      .property("config.fingerprint", fingerprint).property("ltp-run.version", meta.version);
     for (const [category, n] of Object.entries(t.tconfByCategory)) suite.property(`skipped.${category}`, String(n));
     for (const r of list) {
       const tc = suite.testCase().className(`ltp-run.${config}`).name(r.tag).time(r.duration / 1000)
@@ -56,7 +62,4 @@ export function junitXml(results: readonly JobResult[]): string {
   return builder.build();
 }
 
-export function writeJunit(path: string, results: readonly JobResult[]): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, junitXml(results));
-}
+

@@ -71,10 +71,22 @@ export function loadConfig(spec: string): KernelConfig {
   return new KernelConfig(name, loaded.values, pairs);
 }
 
+/** A configuration with the spec that loads it again (in a worker thread, say). */
+export interface LoadedConfig {
+  readonly spec: string;
+  readonly config: KernelConfig;
+}
+
 /** A --config list: comma-separated specs; `all` expands to every shipped config. */
-export function loadConfigs(list: string): KernelConfig[] {
+export function loadConfigs(list: string): LoadedConfig[] {
   const specs = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (specs.length === 0) throw new ConfigSpecError("--config needs at least one configuration");
   const expanded = specs.flatMap((s) => (s === "all" ? shippedConfigs() : [s]));
-  return [...new Set(expanded)].map(loadConfig);
+  const loaded = [...new Set(expanded)].map((spec) => ({ spec, config: loadConfig(spec) }));
+  const names = new Set<string>();
+  for (const { config } of loaded) {
+    if (names.has(config.name)) throw new ConfigSpecError(`two configurations are both named ${config.name}`);
+    names.add(config.name);
+  }
+  return loaded;
 }

@@ -3,6 +3,7 @@ import type { KernelConfig } from "../linux/kconfig/config.js";
 import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/tst_res.js";
 import { runTest, type TestCase } from "../ltp/tst_test.js";
 import { EmulatedTarget } from "../targets/emulated.js";
+import type { LoadedConfig } from "./configs.js";
 import { statusOf, type JobResult } from "./job.js";
 import type { RuntestEntry } from "./runtest.js";
 import { loadTestcase } from "./testcases.js";
@@ -10,17 +11,17 @@ import { loadTestcase } from "./testcases.js";
 /** One cell of the matrix: a runtest entry on a configuration. */
 export interface Job {
   readonly entry: RuntestEntry;
-  readonly config: KernelConfig;
+  readonly config: LoadedConfig;
 }
 
 /** Every (testcase, config) pair, in runtest order then config order. */
-export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly KernelConfig[]): Job[] {
+export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly LoadedConfig[]): Job[] {
   return entries.flatMap((entry) => configs.map((config) => ({ entry, config })));
 }
 
 /** A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. */
 export function jobSeed(runSeed: number, tag: string, config: string): number {
-  let h = runSeed >>> 0 ^ 0x9e3779b9;
+  let h = (runSeed >>> 0) ^ 0x9e3779b9;
   for (const c of `${tag}\0${config}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return h;
 }
@@ -34,13 +35,34 @@ function linked(config: KernelConfig): LinkedKernel {
   return l;
 }
 
-type Outcome = { counts: Counts; lines: readonly ResultLine[]; log: readonly string[]; exitCode: number };
+/** What a run of a testcase produced, before it becomes a JobResult. */
+export interface Outcome {
+  readonly counts: Counts;
+  readonly lines: readonly ResultLine[];
+  readonly log: readonly string[];
+  readonly exitCode: number;
+}
 
 /** What a job that the harness had to give up on reports: one TBROK. */
-function broken(message: string): Outcome {
+export function broken(message: string): Outcome {
   return {
     counts: { passed: 0, failed: 0, broken: 1, skipped: 0, warnings: 0 },
     lines: [{ type: TBROK, message }], log: [`TBROK: ${message}`], exitCode: TBROK,
+  };
+}
+
+/** The JobResult of a job from what it produced. */
+export function jobResult(job: Job, runSeed: number, outcome: Outcome, startedAt: Date, duration: number): JobResult {
+  const { entry } = job;
+  const { config } = job.config;
+  const tconf = outcome.lines
+    .filter((l) => l.type === TCONF)
+    .map((l) => ({ category: l.category ?? "other", reason: l.message }));
+  return {
+    tag: entry.tag, command: entry.command, args: entry.args, config: config.name, arch: config.arch,
+    seed: jobSeed(runSeed, entry.tag, config.name), status: statusOf(outcome.counts, outcome.exitCode),
+    exitCode: outcome.exitCode, counts: outcome.counts, lines: outcome.lines, log: outcome.log,
+    duration, tconf, startedAt,
   };
 }
 
@@ -58,44 +80,36 @@ function watchdog(seconds: number): { expired: Promise<"timeout">; cancel: () =>
   return { expired, cancel: () => clearTimeout(timer) };
 }
 
+export interface RunJobOptions {
+  /** Finds a testcase by name (default: the compiled testcases of the package). */
+  readonly load?: (name: string) => Promise<TestCase>;
+  /** Seconds a testcase without its own .timeout may take. */
+  readonly defaultTimeout?: number;
+  /** Called once the testcase is loaded, with the timeout that applies to it. */
+  readonly onStart?: (timeoutSeconds: number) => void;
+}
+
 /** Runs one job on a freshly booted kernel. A testcase that fails to load is TBROK. */
-export async function runJob(job: Job, runSeed: number, load: (name: string) => Promise<TestCase> = loadTestcase): Promise<JobResult> {
-  const { entry, config } = job;
+export async function runJob(job: Job, runSeed: number, opts: RunJobOptions = {}): Promise<JobResult> {
+  const { entry } = job;
+  const { config } = job.config;
   const seed = jobSeed(runSeed, entry.tag, config.name);
   const startedAt = new Date();
   const t0 = performance.now();
   let outcome: Outcome;
   try {
-    const test = await load(entry.command);
-    const timeout = test.timeout ?? DEFAULT_TIMEOUT;
+    const test = await (opts.load ?? loadTestcase)(entry.command);
+    const timeout = test.timeout ?? opts.defaultTimeout ?? DEFAULT_TIMEOUT;
+    opts.onStart?.(timeout);
     const dog = watchdog(timeout);
-    const done = await Promise.race([runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed }), dog.expired]);
+    const done = await Promise.race([
+      runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed, args: entry.args }),
+      dog.expired,
+    ]);
     dog.cancel();
-    if (done === "timeout") {
-      outcome = broken(`Test killed! (timeout?): no result within ${timeout} s`);
-    } else {
-      outcome = done;
-    }
+    outcome = done === "timeout" ? broken(`Test killed! (timeout?): no result within ${timeout} s`) : done;
   } catch (e) {
     outcome = broken(`${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const tconf = outcome.lines
-    .filter((l) => l.type === TCONF)
-    .map((l) => ({ category: l.category ?? "other", reason: l.message }));
-  return {
-    tag: entry.tag, command: entry.command, args: entry.args, config: config.name, arch: config.arch, seed,
-    status: statusOf(outcome.counts, outcome.exitCode), exitCode: outcome.exitCode, counts: outcome.counts,
-    lines: outcome.lines, log: outcome.log, duration: performance.now() - t0, tconf, startedAt,
-  };
-}
-
-/** Runs the matrix in order, handing each result over as it finishes. */
-export async function runJobs(jobs: readonly Job[], runSeed: number, onResult: (r: JobResult) => void): Promise<JobResult[]> {
-  const results: JobResult[] = [];
-  for (const job of jobs) {
-    const r = await runJob(job, runSeed);
-    results.push(r);
-    onResult(r);
-  }
-  return results;
+  return jobResult(job, runSeed, outcome, startedAt, performance.now() - t0);
 }

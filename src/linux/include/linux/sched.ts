@@ -83,6 +83,8 @@ export class Task {
    */
   childEntry: UserEntry | null = null;
   comm: string;
+  /** TIF_SIGPENDING: a signal waits to be delivered (nothing sends one yet). */
+  signalPending = false;
   /** The parent a vfork() child holds suspended until it exits (vfork_done). */
   vforkParent: Task | null = null;
   /** CLONE_CHILD_CLEARTID: where to store 0 when the task exits. */

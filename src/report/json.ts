@@ -1,0 +1,170 @@
+import { cpus, machine, release, totalmem, type as osType } from "node:os";
+import type { JobResult, JobStatus } from "../runner/job.js";
+import type { RunMeta } from "./meta.js";
+import { totals } from "./summary.js";
+
+/*
+ * A superset of kirk's --json-report (linux-test-project/kirk, libkirk/export.py, JSONExporter):
+ * the keys kirk writes, with kirk's value types, and ltp-run's own keys beside them.
+ */
+
+/** The facts of the machine ltp-run runs on (the emulated kernel runs in its memory). */
+export interface HostFacts {
+  /** `uname -s -r` of the host, e.g. "Linux 6.1.0-18-amd64". */
+  readonly kernel: string;
+  /** `uname -m` of the host. */
+  readonly arch: string;
+  /** The CPU's model name. */
+  readonly cpu: string;
+  /** MemTotal, the way kirk writes it: "<n> kB". */
+  readonly RAM: string;
+}
+
+/** What node:os says about this machine. */
+export function hostFacts(): HostFacts {
+  return {
+    kernel: `${osType()} ${release()}`,
+    arch: machine(),
+    cpu: cpus()[0]?.model.trim() || machine(),
+    RAM: `${Math.floor(totalmem() / 1024)} kB`,
+  };
+}
+
+/** One job, kirk's keys first. */
+export interface JsonResult {
+  /** kirk: the test's name (the runtest tag). */
+  readonly test_fqn: string;
+  readonly status: JobStatus;
+  readonly test: {
+    readonly command: string;
+    readonly arguments: string[];
+    /** The test's output (kirk: its stdout). */
+    readonly log: string;
+    /** kirk: [str(return code)]. */
+    readonly retval: string[];
+    /** Seconds (kirk: exec_time). */
+    readonly duration: number;
+    readonly failed: number;
+    readonly passed: number;
+    readonly broken: number;
+    readonly skipped: number;
+    readonly warnings: number;
+    readonly result: JobStatus;
+  };
+  // ltp-run's
+  readonly config: string;
+  readonly arch: string;
+  readonly seed: number;
+  readonly tconf: { category: string; reason: string }[];
+  /** ISO 8601, UTC. */
+  readonly started: string;
+}
+
+export interface JsonReport {
+  readonly results: JsonResult[];
+  readonly stats: {
+    /** Seconds: the sum of the jobs' durations, as kirk sums its tests' exec_time. */
+    readonly runtime: number;
+    /** kirk's stats count results (TPASS, TFAIL, ...) summed over the tests, not tests. */
+    readonly passed: number;
+    readonly failed: number;
+    readonly broken: number;
+    readonly skipped: number;
+    readonly warnings: number;
+    /** ltp-run's: TCONF jobs by the ENOSYS category of their first TCONF. */
+    readonly tconf_by_category: Record<string, number>;
+  };
+  /** The system under test: the emulated kernel, on this machine's CPU and memory. */
+  readonly environment: {
+    /** No distribution: testcases run straight on the emulated kernel (kirk: Optional[str]). */
+    readonly distribution: string | null;
+    readonly distribution_version: string | null;
+    readonly kernel: string;
+    readonly arch: string;
+    readonly cpu: string;
+    readonly swap: string;
+    readonly RAM: string;
+  };
+  readonly ltp_run: {
+    readonly version: string;
+    readonly run_id: string;
+    readonly seed: number;
+    readonly started: string;
+    readonly finished: string | null;
+    readonly interrupted: boolean;
+    readonly configs: { name: string; arch: string; fingerprint: string }[];
+    readonly runtest: string[];
+    readonly not_run: { tag: string; config: string }[];
+    /** The machine the emulator ran on: where environment.cpu and environment.RAM come from. */
+    readonly host: HostFacts;
+  };
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/**
+ * The run as kirk's JSON report plus ltp-run's keys: one result per job, in the given (matrix)
+ * order. `host` defaults to this machine's facts; pass it to get a reproducible report.
+ */
+export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: HostFacts = hostFacts()): JsonReport {
+  const configs = meta.configs.length ? meta.configs.map((c) => c.name) : unique(results.map((r) => r.config));
+  const arches = unique(meta.configs.length ? meta.configs.map((c) => c.arch) : results.map((r) => r.arch));
+  const sum = (k: keyof JobResult["counts"]) => results.reduce((a, r) => a + r.counts[k], 0);
+  return {
+    results: results.map((r) => ({
+      test_fqn: r.tag,
+      status: r.status,
+      test: {
+        command: r.command,
+        arguments: [...r.args],
+        log: r.log.length ? r.log.join("\n") + "\n" : "",
+        retval: [String(r.exitCode)],
+        duration: r.duration / 1000,
+        failed: r.counts.failed,
+        passed: r.counts.passed,
+        broken: r.counts.broken,
+        skipped: r.counts.skipped,
+        warnings: r.counts.warnings,
+        result: r.status,
+      },
+      config: r.config,
+      arch: r.arch,
+      seed: r.seed,
+      tconf: r.tconf.map((c) => ({ category: c.category, reason: c.reason })),
+      started: r.startedAt.toISOString(),
+    })),
+    stats: {
+      runtime: results.reduce((a, r) => a + r.duration, 0) / 1000,
+      passed: sum("passed"),
+      failed: sum("failed"),
+      broken: sum("broken"),
+      skipped: sum("skipped"),
+      warnings: sum("warnings"),
+      tconf_by_category: { ...totals(results).tconfByCategory },
+    },
+    environment: {
+      distribution: null,
+      distribution_version: null,
+      kernel: configs.length ? `Linux 6.12 (emulated, ${configs.length === 1 ? "config" : "configs"} ${configs.join(", ")})` : "Linux 6.12 (emulated)",
+      arch: arches.join(", "),
+      cpu: host.cpu,
+      // node:os does not tell; "unknown" is what kirk writes when it cannot read it either.
+      swap: "unknown",
+      RAM: host.RAM,
+    },
+    ltp_run: {
+      version: meta.version,
+      run_id: meta.runId,
+      seed: meta.seed,
+      started: meta.started.toISOString(),
+      finished: meta.finished ? meta.finished.toISOString() : null,
+      interrupted: meta.interrupted,
+      configs: meta.configs.map((c) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint })),
+      runtest: [...meta.runtest],
+      not_run: meta.notRun.map((j) => ({ tag: j.tag, config: j.config })),
+      host: { ...host },
+    },
+  };
+}

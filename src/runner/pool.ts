@@ -1,0 +1,98 @@
+import { Worker } from "node:worker_threads";
+import { broken, jobResult, type Job } from "./run.js";
+import type { JobReply, JobRequest } from "./worker.js";
+import type { JobResult } from "./job.js";
+
+export interface PoolOptions {
+  readonly runSeed: number;
+  /** Seconds a testcase without its own .timeout may take. */
+  readonly defaultTimeout: number;
+  readonly testcasesDir?: string;
+}
+
+/**
+ * Seconds the main thread waits past a job's timeout before it terminates the worker: the
+ * worker's own watchdog reports first when its event loop is alive; a worker stuck in a
+ * synchronous loop is killed.
+ */
+const KILL_GRACE = 1;
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split("\n")[0]!;
+}
+
+interface InFlight {
+  readonly worker: Worker;
+  cancel(): void;
+}
+
+/**
+ * Worker threads that run jobs, started on demand and reused. A job past its timeout, or
+ * whose worker dies, ends TBROK and its worker is replaced; the other jobs are unaffected.
+ */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly inFlight = new Set<InFlight>();
+  private nextId = 1;
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  /** Runs a job; null when it was cancelled (an interrupted run) before it finished. */
+  run(job: Job): Promise<JobResult | null> {
+    const worker = this.idle.pop() ?? new Worker(new URL("./worker.js", import.meta.url));
+    const id = this.nextId++;
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const { runSeed } = this.opts;
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let timeout = this.opts.defaultTimeout;
+      const arm = (seconds: number) => {
+        timeout = seconds;
+        clearTimeout(timer);
+        timer = setTimeout(onTimeout, (seconds + KILL_GRACE) * 1000);
+      };
+      const flight: InFlight = { worker, cancel: () => finish(null, false) };
+      const finish = (result: JobResult | null, reuse: boolean) => {
+        clearTimeout(timer);
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+        this.inFlight.delete(flight);
+        if (reuse) this.idle.push(worker);
+        else void worker.terminate();
+        resolve(result);
+      };
+      const fail = (message: string) => finish(jobResult(job, runSeed, broken(message), startedAt, performance.now() - t0), false);
+      const onMessage = (m: JobReply) => {
+        if (m.id !== id) return;
+        if (m.type === "started") arm(m.timeout);
+        else finish(m.result, true);
+      };
+      const onError = (e: unknown) => fail(`the worker running the testcase crashed: ${firstLine(e)}`);
+      const onExit = (code: number) => fail(`the worker running the testcase exited with code ${code}`);
+      const onTimeout = () => fail(`Test killed! (timeout?): no result within ${timeout} s, the worker was terminated`);
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      this.inFlight.add(flight);
+      arm(this.opts.defaultTimeout);
+      const req: JobRequest = {
+        id, entry: job.entry, configSpec: job.config.spec, runSeed, defaultTimeout: this.opts.defaultTimeout,
+        ...(this.opts.testcasesDir ? { testcasesDir: this.opts.testcasesDir } : {}),
+      };
+      worker.postMessage(req);
+    });
+  }
+
+  /** Stops the jobs still running: their promises resolve with null. */
+  cancelAll(): void {
+    for (const f of [...this.inFlight]) f.cancel();
+  }
+
+  async close(): Promise<void> {
+    this.cancelAll();
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
+  }
+}
+

@@ -1,0 +1,38 @@
+/**
+ * A worker thread that runs jobs: it keeps the configurations it has loaded (and so their
+ * linked tables) across jobs, and boots a fresh kernel for each.
+ */
+import { parentPort } from "node:worker_threads";
+import { loadConfig, type LoadedConfig } from "./configs.js";
+import { runJob } from "./run.js";
+import type { RuntestEntry } from "./runtest.js";
+import { loadTestcase } from "./testcases.js";
+import type { JobResult } from "./job.js";
+
+/** Main thread to worker: run this job. */
+export interface JobRequest {
+  readonly id: number;
+  readonly entry: RuntestEntry;
+  readonly configSpec: string;
+  readonly runSeed: number;
+  readonly defaultTimeout: number;
+  readonly testcasesDir?: string;
+}
+
+/** Worker to main thread: the testcase is loaded and has this timeout; or the result. */
+export type JobReply =
+  | { readonly type: "started"; readonly id: number; readonly timeout: number }
+  | { readonly type: "result"; readonly id: number; readonly result: JobResult };
+
+const configs = new Map<string, LoadedConfig>();
+
+parentPort!.on("message", async (req: JobRequest) => {
+  let config = configs.get(req.configSpec);
+  if (!config) configs.set(req.configSpec, (config = { spec: req.configSpec, config: loadConfig(req.configSpec) }));
+  const result = await runJob({ entry: req.entry, config }, req.runSeed, {
+    load: (name) => loadTestcase(name, req.testcasesDir),
+    defaultTimeout: req.defaultTimeout,
+    onStart: (timeout) => parentPort!.postMessage({ type: "started", id: req.id, timeout } satisfies JobReply),
+  });
+  parentPort!.postMessage({ type: "result", id: req.id, result } satisfies JobReply);
+});

@@ -1,0 +1,147 @@
+import t from "tap";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { Parser } from "tap-parser";
+
+const MAIN = resolve("bin/ltp-run.js");
+const FIXTURES = resolve("test/fixtures");
+const TESTCASES = resolve("dist/test/fixtures/testcases");
+
+/** Runs the CLI; runtest files from the fixtures use the fixture testcases. */
+function ltpRun(args: string[], cwd = mkdtempSync(join(tmpdir(), "ltp-run-runner-"))) {
+  const fixtures = args.some((a) => a.startsWith(FIXTURES)) ? ["--testcases", TESTCASES] : [];
+  const r = spawnSync(process.execPath, [MAIN, ...fixtures, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, out: r.stdout, err: r.stderr, cwd };
+}
+
+function lineOf(out: string, tag: string, config: string): string {
+  return out.split("\n").find((l) => new RegExp(`^${tag}\\s+${config.replace(/[+]/g, "\\+")}\\s`).test(l)) ?? "";
+}
+
+t.test("every way a job can end, on two configs in parallel", async (t) => {
+  const r = ltpRun(["-f", join(FIXTURES, "runtest/harness"), "--config", "defconfig,minimal", "-j", "2", "--seed", "5"]);
+  t.equal(r.code, 1, "broken jobs make the run fail");
+  for (const config of ["defconfig", "minimal"]) {
+    t.match(lineOf(r.out, "ok01", config), "TPASS");
+    t.match(lineOf(r.out, "ok02", config), "TPASS", "the run goes on after every kind of breakage");
+    t.match(lineOf(r.out, "hang01", config), /TBROK\s+Test killed! \(timeout\?\): no result within 1 s/);
+    t.match(lineOf(r.out, "spin01", config), /TBROK\s+Test killed! \(timeout\?\).*the worker was terminated/);
+    t.match(lineOf(r.out, "deadlock01", config), /TBROK\s+deadlock: every task is blocked and no timer is pending: .*pid 3 \(ltp\) in pause/,
+      "a deadlock is reported as one, not as a timeout");
+    t.match(lineOf(r.out, "throw01", config), /TBROK\s+Unhandled exception: TypeError: fixture bug/);
+    t.match(lineOf(r.out, "crash01", config), /TBROK\s+the worker running the testcase exited with code 7/);
+    t.match(lineOf(r.out, "silent01", config), /TBROK\s+Test haven't reported results!/);
+  }
+  t.match(r.out, /\n4 passed, 0 failed, 12 broken, 0 skipped\n/);
+});
+
+t.test("the order of results does not depend on -j", async (t) => {
+  const strip = (json: string) => (JSON.parse(json) as { results: { test_fqn: string; config: string; status: string; test: { log: string } }[] }).results
+    .map((r) => `${r.test_fqn} ${r.config} ${r.status} ${r.test.log}`);
+  const args = ["-f", "kcmp", "--config", "all", "--seed", "11", "--json", "r.json"];
+  const one = ltpRun([...args, "-j", "1"]);
+  const two = ltpRun([...args, "-j", "2"]);
+  t.equal(one.code, 0, one.err);
+  t.equal(two.code, 0, two.err);
+  const a = strip(readFileSync(join(one.cwd, "r.json"), "utf8"));
+  t.equal(a.length, 15, "one result per job");
+  t.same(strip(readFileSync(join(two.cwd, "r.json"), "utf8")), a, "same jobs, same order, same logs");
+  const consoleLines = (out: string) => out.split("\n").filter((l) => /^kcmp0/.test(l));
+  t.same(consoleLines(two.out), consoleLines(one.out), "the console lists jobs in matrix order");
+});
+
+t.test("every report from one run", async (t) => {
+  const r = ltpRun(["-f", "syscalls", "--config", "all", "-j", "2", "--junit", "out/j.xml", "--tap", "out/t.tap", "--json", "out/r.json"]);
+  t.equal(r.code, 0, r.err);
+  const xml = readFileSync(join(r.cwd, "out/j.xml"), "utf8");
+  t.equal(XMLValidator.validate(xml), true);
+  const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ["testsuite", "testcase", "property"].includes(n) }).parse(xml);
+  t.equal(doc.testsuites.testsuite.length, 5, "one testsuite per config");
+  const props = doc.testsuites.testsuite[0].properties.property.map((p: Record<string, string>) => p["@_name"]);
+  t.ok(props.includes("config") && props.includes("arch") && props.includes("seed"), "suite properties: config, arch, seed");
+
+  const tap = readFileSync(join(r.cwd, "out/t.tap"), "utf8");
+  const parsed = await new Promise<{ ok: boolean; count: number }>((done) => {
+    const p = new Parser();
+    p.on("complete", done);
+    p.end(tap);
+  });
+  t.ok(parsed.ok, "the TAP parses and passes");
+  t.equal(parsed.count, 5, "one subtest per config");
+
+  const json = JSON.parse(readFileSync(join(r.cwd, "out/r.json"), "utf8"));
+  t.equal(json.results.length, 15, "one result per job");
+  t.equal(json.stats.tconf_by_category["not-configured"], 6);
+  const dir = readdirSync(join(r.cwd, "results")).filter((d) => d !== "latest");
+  t.equal(dir.length, 1);
+  t.same(readdirSync(join(r.cwd, "results", "latest")).sort(), readdirSync(join(r.cwd, "results", dir[0]!)).sort(), "results/latest points at the run");
+  for (const f of ["junit.xml", "results.json", "results.tap", "minimal.log"]) t.ok(readdirSync(join(r.cwd, "results", dir[0]!)).includes(f), f);
+});
+
+t.test("--tap - writes TAP alone on stdout", async (t) => {
+  const r = ltpRun(["-f", "kcmp", "--config", "minimal", "--tap", "-"]);
+  t.equal(r.code, 0);
+  t.match(r.out, /^TAP version 14\n/);
+  t.match(r.err, "kcmp01");
+});
+
+t.test("-S skips whole tags only, and lists them as skipped", async (t) => {
+  const r = ltpRun(["-f", join(FIXTURES, "runtest/skip"), "-S", join(FIXTURES, "runtest/skipfile"), "--config", "minimal", "--json", "r.json"]);
+  t.equal(r.code, 0, r.err);
+  t.match(lineOf(r.out, "ftest01", "minimal"), /TCONF\s+ftest01 is listed in the skip file/);
+  t.match(lineOf(r.out, "lftest01", "minimal"), "TPASS", "not a substring match");
+  t.match(lineOf(r.out, "ftest011", "minimal"), "TPASS");
+  const json = JSON.parse(readFileSync(join(r.cwd, "r.json"), "utf8"));
+  t.same(json.results.map((x: { test_fqn: string; status: string }) => `${x.test_fqn} ${x.status}`), ["ftest01 conf", "lftest01 pass", "ftest011 pass"]);
+  const s = ltpRun(["-f", join(FIXTURES, "runtest/skip"), "-s", "^l", "--config", "minimal"]);
+  t.match(s.out, /1 passed, 0 failed, 0 broken, 0 skipped/, "-s selects by regex");
+});
+
+t.test("bad input stops before any job", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), "ltp-run-bad-"));
+  writeFileSync(join(cwd, "badskip"), "ftest01 extra words\n");
+  const cases: [string[], RegExp][] = [
+    [["-j", "0"], /-j takes a whole number of at least 1/],
+    [["-f", "kcmp", "-S", join(cwd, "badskip")], /badskip:1: one testcase tag per line/],
+    [["-f", "kcmp", "-S", join(cwd, "nosuch")], /cannot read skip file/],
+    [["-f", "kcmp", "--timeout", "-1"], /--timeout takes a positive number/],
+    [["-f", "kcmp", "-s", "("], /-s: not a regular expression/],
+  ];
+  for (const [args, re] of cases) {
+    const r = ltpRun(args, cwd);
+    t.equal(r.code, 2, args.join(" "));
+    t.match(r.err, re);
+    t.equal(r.err.trim().split("\n").length, 1);
+  }
+  t.same(readdirSync(cwd).sort(), ["badskip"], "no results directory was made");
+});
+
+t.test("SIGINT mid-run: reports hold every finished job, the rest is not run, exit 130", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), "ltp-run-int-"));
+  const child = spawn(process.execPath, [MAIN, "--testcases", TESTCASES, "-f", join(FIXTURES, "runtest/slow"), "--config", "minimal", "-j", "1", "--junit", "j.xml", "--json", "r.json"], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+  let out = "";
+  let sent = false;
+  child.stdout.on("data", (d: Buffer) => {
+    out += d;
+    // Interrupt once two jobs have finished.
+    if (!sent && (out.match(/^slow\d+\s+minimal\s+TPASS/gm) ?? []).length >= 2) {
+      sent = true;
+      child.kill("SIGINT");
+    }
+  });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  t.ok(sent, "the run was interrupted mid-way");
+  t.equal(code, 130);
+  const json = JSON.parse(readFileSync(join(cwd, "r.json"), "utf8"));
+  const finished = json.results.length;
+  t.ok(finished >= 2 && finished < 12, `${finished} of 12 finished`);
+  t.equal(json.ltp_run.interrupted, true);
+  t.equal(json.ltp_run.not_run.length, 12 - finished, "the rest is listed as not run");
+  const xml = readFileSync(join(cwd, "j.xml"), "utf8");
+  t.equal(XMLValidator.validate(xml), true, "the JUnit file is complete XML");
+  t.equal((xml.match(/<testcase /g) ?? []).length, finished);
+  t.match(out, /jobs not run \(interrupted\)/);
+});
