@@ -11,6 +11,7 @@ import { defineTest, runTest } from "../src/ltp/tst_test.js";
 import { getpid } from "../src/ltp/libc.js";
 import { tst_res, TPASS } from "../src/ltp/tst_res.js";
 import { fmtRate, runCReference } from "./reference.js";
+import { benchParallel } from "./parallel.js";
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -66,3 +67,5 @@ if (real.length) {
 } else {
   console.log(skipped);
 }
+
+await benchParallel();
