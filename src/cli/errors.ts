@@ -2,6 +2,9 @@ import { ConfigSpecError } from "../runner/configs.js";
 import { RuntestError } from "../runner/runtest.js";
 import { UnknownSyscallError } from "../resolver/resolve.js";
 import { SkipFileError } from "../runner/skipfile.js";
+import { ShardError } from "../runner/shard.js";
+import { ExpectationsError } from "../report/expectations.js";
+import { MergeError } from "../report/merge.js";
 
 /** Bad input from the command line: one line on stderr, exit 2. */
 export class UsageError extends Error {
@@ -10,8 +13,7 @@ export class UsageError extends Error {
 
 /** Turns the input errors of the layers below into UsageError; anything else is a bug. */
 export function asUsageError(e: unknown): never {
-  if (e instanceof ConfigSpecError || e instanceof RuntestError || e instanceof UnknownSyscallError || e instanceof SkipFileError) {
-    throw new UsageError(e.message);
-  }
+  const inputErrors = [ConfigSpecError, RuntestError, UnknownSyscallError, SkipFileError, ShardError, ExpectationsError, MergeError];
+  if (e instanceof Error && inputErrors.some((c) => e instanceof c)) throw new UsageError(e.message);
   throw e;
 }

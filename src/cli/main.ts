@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { runCommand } from "./run.js";
 import { resolveCommand } from "./resolve.js";
 import { configsCommand, listCommand } from "./info.js";
+import { baselineSaveCommand, compareCommand, expectCommand, mergeCommand, replayCommand } from "./gate.js";
 import { UsageError } from "./errors.js";
 
 const program = new Command()
@@ -40,6 +41,13 @@ program
     if (!/^\d+$/.test(v)) throw new UsageError(`--seed takes a non-negative integer, not ${JSON.stringify(v)}`);
     return Number(v) >>> 0;
   }))
+  .option("--baseline <file>", "compare with an earlier run's JSON report: exit 1 on a regression only")
+  .option("--update-baseline", "then write this run as the baseline (atomically)")
+  .option("--expect <file>", "known failures (JSON): listed failures are XFAIL, listed passes XPASS")
+  .addOption(new Option("--retries <n>", "rerun a failed or broken job up to n times; a pass on a rerun is FLAKY").argParser(positiveInt("--retries")))
+  .option("--flaky-fails", "a FLAKY job fails the run")
+  .option("--shard <i/n>", "run the i-th of n slices of the job matrix (merge the reports with ltp-run merge)")
+  .option("--omit-syscall <names>", "link without these syscalls' handlers: a deliberately broken table, to try a CI gate")
   .action(async (opts) => { process.exitCode = await runCommand(opts); });
 
 program
@@ -64,6 +72,48 @@ program
   .description("list the shipped configurations and the modeled options that differ between them")
   .option("--json", "machine-readable output")
   .action((opts) => { process.exitCode = configsCommand(opts); });
+
+program
+  .command("compare")
+  .description("compare two runs' JSON reports: exit 1 when the new one has a regression")
+  .argument("<old>", "the earlier run's JSON report (a baseline)")
+  .argument("<new>", "the later run's JSON report")
+  .option("--format <format>", "text, json, junit or markdown", "text")
+  .option("--flaky-fails", "count FLAKY as failing")
+  .action(async (oldPath: string, newPath: string, opts) => { process.exitCode = await compareCommand(oldPath, newPath, opts); });
+
+program
+  .command("baseline")
+  .description("manage baselines")
+  .command("save")
+  .description("make a run's JSON report the baseline (atomically)")
+  .argument("<results>", "a run's results.json")
+  .argument("<baseline>", "the baseline file to write")
+  .action((from: string, to: string) => { process.exitCode = baselineSaveCommand(from, to); });
+
+program
+  .command("expect")
+  .description("write a starting expectations file from a run's failures (each needs a reason before use)")
+  .requiredOption("--from <results>", "a run's results.json")
+  .option("-o, --output <file>", "where to write it (default: stdout)")
+  .action((opts) => { process.exitCode = expectCommand(opts); });
+
+program
+  .command("replay")
+  .description("rerun one job of a run with its recorded seed and check it gives the same result and log")
+  .argument("<results>", "the run's results.json")
+  .requiredOption("--tag <tag>", "the job's tag")
+  .requiredOption("-c, --config <config>", "the job's configuration name")
+  .option("--testcases <dir>", "where the compiled testcases are looked up")
+  .action(async (from: string, opts) => { process.exitCode = await replayCommand(from, opts); });
+
+program
+  .command("merge")
+  .description("merge the JSON reports of a run's shards into one")
+  .argument("<reports...>", "the shards' JSON reports")
+  .requiredOption("-o, --output <file>", "the merged JSON report")
+  .option("--junit <file>", "also write the merged JUnit XML")
+  .action(async (paths: string[], opts) => { process.exitCode = await mergeCommand(paths, opts); });
 
 try {
   await program.parseAsync(process.argv);

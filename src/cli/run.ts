@@ -1,19 +1,25 @@
+import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { loadConfigs } from "../runner/configs.js";
 import { execute } from "../runner/execute.js";
-import type { JobResult } from "../runner/job.js";
+import { failsRun, type JobResult } from "../runner/job.js";
 import { packageRoot } from "../runner/paths.js";
 import { jobMatrix, DEFAULT_TIMEOUT } from "../runner/run.js";
 import { readRuntests } from "../runner/runtest.js";
+import { inShard, parseShard } from "../runner/shard.js";
 import { readSkipFile } from "../runner/skipfile.js";
 import { defaultTestcasesDir, testcaseIndex } from "../runner/testcases.js";
+import { compareReports, compareText } from "../report/compare.js";
 import { summaryLines } from "../report/console.js";
+import { ExpectationSet, readExpectations } from "../report/expectations.js";
+import { jsonReport } from "../report/json.js";
+import { readReport } from "../report/merge.js";
 import type { RunMeta } from "../report/meta.js";
 import { ConsoleProgress } from "../report/progress.js";
-import { ReportWriter } from "../report/writer.js";
+import { ReportWriter, writeAtomic } from "../report/writer.js";
 import { asUsageError, UsageError } from "./errors.js";
 
 export interface RunOptions {
@@ -29,6 +35,13 @@ export interface RunOptions {
   readonly resultsDir: string;
   readonly seed?: number;
   readonly testcases?: string;
+  readonly shard?: string;
+  readonly retries?: number;
+  readonly flakyFails?: boolean;
+  readonly expect?: string;
+  readonly baseline?: string;
+  readonly updateBaseline?: boolean;
+  readonly omitSyscall?: string;
 }
 
 function runId(d: Date): string {
@@ -40,27 +53,42 @@ export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
 
+/** The commit of an ltp-run git checkout, for the record; undefined elsewhere. */
+export function gitCommit(): string | undefined {
+  if (!existsSync(join(packageRoot(), ".git"))) return undefined;
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: packageRoot(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `ltp-run -f ... --config ...`: every input is checked before any job starts; returns the
- * exit code: 0 nothing failed or broke, 1 otherwise, 130 when interrupted.
+ * exit code: 0 nothing failed or broke (with --baseline: no regression), 1 otherwise,
+ * 130 when interrupted.
  */
 export async function runCommand(opts: RunOptions): Promise<number> {
-  let entries, configs, skip;
-  let selector: RegExp | undefined;
+  let entries, configs, skip, expectations, shard, baseline;
   try {
     entries = readRuntests(opts.runtest);
     configs = loadConfigs(opts.config);
     skip = opts.skipFile ? { tags: readSkipFile(opts.skipFile), file: opts.skipFile } : undefined;
+    expectations = new ExpectationSet(opts.expect ? readExpectations(opts.expect) : []);
+    shard = opts.shard ? parseShard(opts.shard) : undefined;
+    if (opts.baseline && (existsSync(opts.baseline) || !opts.updateBaseline)) baseline = readReport(opts.baseline);
   } catch (e) {
     asUsageError(e);
   }
+  if (opts.updateBaseline && !opts.baseline) throw new UsageError("--update-baseline needs --baseline FILE");
   if (opts.runRegex !== undefined) {
+    let selector: RegExp;
     try {
       selector = new RegExp(opts.runRegex);
     } catch {
       throw new UsageError(`-s: not a regular expression: ${opts.runRegex}`);
     }
-    entries = entries.filter((e) => selector!.test(e.tag));
+    entries = entries.filter((e) => selector.test(e.tag));
   }
   const testcasesDir = opts.testcases ?? defaultTestcasesDir();
   let known;
@@ -73,6 +101,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     if (!known.has(e.command)) throw new UsageError(`${e.where}: no testcase named ${e.command}`);
   }
   for (const { config } of configs) for (const w of config.warnings) process.stderr.write(`ltp-run: ${config.name}: ${w}\n`);
+  const omit = opts.omitSyscall ? opts.omitSyscall.split(",").filter(Boolean) : [];
+  if (omit.length) process.stderr.write(`ltp-run: linking without ${omit.join(", ")}: a deliberately broken table\n`);
 
   // With the TAP report on stdout, everything meant for a person goes to stderr.
   const out = opts.tap === "-" ? process.stderr : process.stdout;
@@ -80,17 +110,21 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const seed = opts.seed ?? randomInt(2 ** 31);
   const started = new Date();
   const id = runId(started);
-  const matrix = jobMatrix(entries, configs);
-  out.write(`ltp-run: ${entries.length} testcases x ${configs.length} configs (${configs.map(({ config: c }) => `${c.name}/${c.arch}`).join(", ")}) = ${matrix.length} jobs, -j ${parallel}, seed ${seed}\n`);
+  const fullMatrix = jobMatrix(entries, configs);
+  const matrix = shard ? inShard(fullMatrix, shard) : fullMatrix;
+  out.write(`ltp-run: ${entries.length} testcases x ${configs.length} configs (${configs.map(({ config: c }) => `${c.name}/${c.arch}`).join(", ")}) = ${fullMatrix.length} jobs${shard ? `, shard ${shard.index}/${shard.count}: ${matrix.length} of them` : ""}, -j ${parallel}, seed ${seed}\n`);
 
   const writer = new ReportWriter(join(opts.resultsDir, id), opts, opts.resultsDir);
   const done: (JobResult | null)[] = matrix.map(() => null);
   let interrupted = false;
   let finished: Date | null = null;
+  const commit = gitCommit();
   const meta = (): RunMeta => ({
     runId: id, seed, started, finished, runtest: opts.runtest.split(","), interrupted, version: packageVersion(),
+    ...(commit ? { commit } : {}), matrixSize: fullMatrix.length, ...(shard ? { shard } : {}),
     configs: configs.map(({ config: c }) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint() })),
     notRun: finished ? matrix.filter((_, i) => !done[i]).map((j) => ({ tag: j.entry.tag, config: j.config.config.name })) : [],
+    ...(finished ? { staleExpectations: expectations.stale() } : {}),
   });
   const finishedResults = () => done.filter((r): r is JobResult => r !== null);
 
@@ -106,10 +140,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   try {
     const run = await execute(matrix, {
       parallel, runSeed: seed, defaultTimeout: opts.timeout ?? DEFAULT_TIMEOUT, testcasesDir,
-      ...(skip ? { skip } : {}),
+      ...(skip ? { skip } : {}), ...(opts.retries ? { retries: opts.retries } : {}), ...(omit.length ? { omit } : {}),
       signal: controller.signal,
       onStart: (i, job) => progress.started(i, `${job.entry.tag} (${job.config.config.name})`),
-      onResult: (i, r) => {
+      onResult: (i, raw) => {
+        const r = expectations.apply(raw);
         done[i] = r;
         progress.finishedJob(i, r);
         writer.schedule(finishedResults, meta);
@@ -123,11 +158,30 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   finished = new Date();
   progress.end();
   const results = finishedResults();
-  await writer.write(results, meta(), true);
+  const finalMeta = meta();
+  await writer.write(results, finalMeta, true);
   for (const line of summaryLines(results)) out.write(line + "\n");
-  const notRun = meta().notRun.length;
-  if (notRun) out.write(`${notRun} jobs not run (interrupted)\n`);
+  for (const e of finalMeta.staleExpectations ?? []) {
+    out.write(`stale expectation: ${e.test}${e.case === undefined ? "" : `#${e.case}`} on ${e.config} matches no job of this run (${e.reason})\n`);
+  }
+  if (finalMeta.notRun.length) out.write(`${finalMeta.notRun.length} jobs not run (interrupted)\n`);
   out.write(`results: ${writer.dir}\n`);
+
+  const xpass = results.some((r) => r.status === "xpass");
+  let failing = results.some((r) => failsRun(r.status, opts.flakyFails));
+  if (opts.baseline) {
+    const current = jsonReport(results, finalMeta);
+    if (baseline) {
+      const comparison = compareReports(baseline, current, { flakyFails: opts.flakyFails ?? false });
+      out.write(`\ncompared with ${opts.baseline}:\n${compareText(comparison)}`);
+      // The gate: only what got worse fails it (and a stale known-failure entry, XPASS).
+      failing = comparison.regressions > 0 || xpass;
+    }
+    if (opts.updateBaseline && !interrupted) {
+      writeAtomic(opts.baseline, JSON.stringify(current, null, 2) + "\n");
+      out.write(`baseline ${opts.baseline} updated with this run\n`);
+    }
+  }
   if (interrupted) return 130;
-  return results.some((r) => r.status === "fail" || r.status === "brok") ? 1 : 0;
+  return failing ? 1 : 0;
 }

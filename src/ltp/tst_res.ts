@@ -28,6 +28,8 @@ export interface ResultLine {
   readonly message: string;
   /** The ENOSYS category, for TCONF results that come from the syscall resolver. */
   readonly category?: string;
+  /** Which run of test(n) reported it, for testcases with tcnt: the per-case results a baseline compares. */
+  readonly case?: number;
 }
 
 /** Everything a job reports, from any of its processes (LTP keeps it in shared memory). */
@@ -36,6 +38,8 @@ export class Results {
   readonly lines: ResultLine[] = [];
   /** The output as LTP would print it. */
   readonly log: string[] = [];
+  /** The n of the test(n) running now (children report into the case their parent runs). */
+  currentCase: number | null = null;
 
   constructor(private readonly file: string) {}
 
@@ -47,7 +51,9 @@ export class Results {
       case TCONF: this.counts.skipped++; break;
       case TWARN: this.counts.warnings++; break;
     }
-    this.lines.push(category === undefined ? { type, message } : { type, message, category });
+    this.lines.push({
+      type, message, ...(category === undefined ? {} : { category }), ...(this.currentCase === null ? {} : { case: this.currentCase }),
+    });
     this.log.push(`${this.file}: ${resultName(type)}: ${message}`);
   }
 

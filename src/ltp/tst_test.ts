@@ -87,9 +87,11 @@ function testProcess(test: TestCase, ctx: JobContext): () => Promise<void> {
         if (test.forks_child) await tst_reap_children();
       } else {
         for (let n = 0; n < test.tcnt!; n++) {
+          ctx.results.currentCase = n;
           await test.test!(n);
           if (test.forks_child) await tst_reap_children();
         }
+        ctx.results.currentCase = null;
       }
     } catch (e) {
       status = exitStatusFor(e);

@@ -52,9 +52,23 @@ export interface JsonResult {
     readonly result: JobStatus;
   };
   // ltp-run's
+  /** The job's place in the run's matrix: merged shards are put back in this order. */
+  readonly index: number;
   readonly config: string;
+  /** The --config item that loads the configuration again (replay). */
+  readonly config_spec: string;
   readonly arch: string;
   readonly seed: number;
+  /** What the testcase reported, where status says more (flaky, xfail, xpass). */
+  readonly test_status: string;
+  /** Per-case verdicts of a testcase with tcnt. */
+  readonly cases: { n: number; status: string }[];
+  /** Every run of a retried job. */
+  readonly attempts?: { seed: number; status: string }[];
+  /** The expectations-file entry that lists it as a known failure. */
+  readonly expected?: { reason: string; link?: string };
+  /** Every result line (type is LTP's: 0 TPASS, 1 TFAIL, 2 TBROK, 4 TWARN, 16 TINFO, 32 TCONF). */
+  readonly lines: { type: number; message: string; category?: string; case?: number }[];
   readonly tconf: { category: string; reason: string }[];
   /** ISO 8601, UTC. */
   readonly started: string;
@@ -95,6 +109,14 @@ export interface JsonReport {
     readonly configs: { name: string; arch: string; fingerprint: string }[];
     readonly runtest: string[];
     readonly not_run: { tag: string; config: string }[];
+    /** Set when the run was one shard of a CI matrix (--shard i/n). */
+    readonly shard?: { index: number; count: number };
+    /** Jobs in the whole matrix (every shard together). */
+    readonly matrix_size: number;
+    /** Expectations-file entries that matched no job of the run. */
+    readonly stale_expectations?: { test: string; config: string; case?: number; reason: string }[];
+    /** The git commit ltp-run was built from, when it is a git checkout. */
+    readonly commit?: string;
     /** The machine the emulator ran on: where environment.cpu and environment.RAM come from. */
     readonly host: HostFacts;
   };
@@ -129,9 +151,16 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
         warnings: r.counts.warnings,
         result: r.status,
       },
+      index: r.index,
       config: r.config,
+      config_spec: r.configSpec,
       arch: r.arch,
       seed: r.seed,
+      test_status: r.testStatus,
+      cases: r.cases.map((c) => ({ n: c.n, status: c.status })),
+      ...(r.attempts ? { attempts: r.attempts.map((a) => ({ seed: a.seed, status: a.status })) } : {}),
+      ...(r.expected ? { expected: { ...r.expected } } : {}),
+      lines: r.lines.map((l) => ({ ...l })),
       tconf: r.tconf.map((c) => ({ category: c.category, reason: c.reason })),
       started: r.startedAt.toISOString(),
     })),
@@ -164,7 +193,29 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
       configs: meta.configs.map((c) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint })),
       runtest: [...meta.runtest],
       not_run: meta.notRun.map((j) => ({ tag: j.tag, config: j.config })),
+      ...(meta.shard ? { shard: { ...meta.shard } } : {}),
+      matrix_size: meta.matrixSize,
+      ...(meta.staleExpectations?.length ? { stale_expectations: meta.staleExpectations.map((e) => ({ ...e })) } : {}),
+      ...(meta.commit ? { commit: meta.commit } : {}),
       host: { ...host },
     },
+  };
+}
+
+/** A job's result read back from a JSON report (to merge shards or replay a job). */
+export function fromJsonResult(j: JsonResult): JobResult {
+  return {
+    index: j.index, tag: j.test_fqn, command: j.test.command, args: j.test.arguments, config: j.config,
+    configSpec: j.config_spec, arch: j.arch, seed: j.seed, status: j.status, testStatus: j.test_status as JobResult["testStatus"],
+    cases: j.cases.map((c) => ({ n: c.n, status: c.status as JobResult["testStatus"] })),
+    ...(j.attempts ? { attempts: j.attempts.map((a) => ({ seed: a.seed, status: a.status as JobResult["testStatus"] })) } : {}),
+    ...(j.expected ? { expected: j.expected } : {}),
+    exitCode: Number(j.test.retval[0] ?? 0),
+    counts: { passed: j.test.passed, failed: j.test.failed, broken: j.test.broken, skipped: j.test.skipped, warnings: j.test.warnings },
+    lines: j.lines.map((l) => ({ ...l, type: l.type as JobResult["lines"][number]["type"] })),
+    log: j.test.log === "" ? [] : j.test.log.replace(/\n$/, "").split("\n"),
+    duration: j.test.duration * 1000,
+    tconf: j.tconf,
+    startedAt: new Date(j.started),
   };
 }

@@ -52,9 +52,15 @@ export function junitXml(results: readonly JobResult[], meta: RunMeta): string {
       tc.standardOutput(log);
       if (r.status === "fail") tc.failure(firstMeaningful(r), "TFAIL").stacktrace(log);
       else if (r.status === "brok") tc.error(firstMeaningful(r), "TBROK", log);
+      else if (r.status === "xpass") tc.failure(`XPASS: listed as a known failure (${r.expected?.reason ?? ""}), but it passed`, "XPASS").stacktrace(log);
+      else if (r.status === "xfail") skippedWithMessage(tc, `XFAIL: ${r.expected?.reason ?? ""}: ${firstMeaningful(r)}`);
       else if (r.status === "conf") {
         const first = r.tconf[0];
         skippedWithMessage(tc, first ? `TCONF (${first.category}): ${first.reason}` : "TCONF");
+      }
+      if (r.attempts) {
+        tc.property("attempts", r.attempts.map((a) => `${a.status}@${a.seed}`).join(" "));
+        if (r.status === "flaky") tc.property("flaky", "true");
       }
       if (r.counts.warnings) tc.standardError(r.lines.filter((l) => l.type === 4).map((l) => `TWARN: ${l.message}`).join("\n"));
     }
@@ -63,3 +69,16 @@ export function junitXml(results: readonly JobResult[], meta: RunMeta): string {
 }
 
 
+
+/** `compare --format junit`: one testcase per change; a regression is a failure. */
+export function compareJunitXml(c: import("./compare.js").Comparison): string {
+  const builder = newBuilder();
+  const suite = builder.testSuite().name("ltp-run.compare").property("regressions", String(c.regressions));
+  for (const x of c.changes) {
+    const tc = suite.testCase().className(`ltp-run.compare.${x.config}`).name(x.case === undefined ? x.test : `${x.test}#${x.case}`)
+      .property("transition", x.transition).property("old", x.old ?? "-").property("new", x.new ?? "-");
+    if (x.transition === "regression") tc.failure(`${x.old ?? "-"} -> ${x.new ?? "-"}: ${x.detail}`, "regression");
+    else if (x.transition === "not-run" || x.transition === "removed") skippedWithMessage(tc, x.transition);
+  }
+  return builder.build();
+}

@@ -1,7 +1,9 @@
 import { hostname } from "node:os";
-import type { JobResult } from "../runner/job.js";
+import { failsRun, type JobResult } from "../runner/job.js";
 
-const RESULT: Record<string, string> = { pass: "PASS", fail: "FAIL", brok: "BROK", warn: "WARN", conf: "CONF" };
+const RESULT: Record<string, string> = {
+  pass: "PASS", fail: "FAIL", brok: "BROK", warn: "WARN", conf: "CONF", flaky: "FLAKY", xfail: "XFAIL", xpass: "XPASS",
+};
 
 /** The log runltp writes with -p (ltp-pan's format): one per configuration. */
 export function ltpLog(config: string, arch: string, results: readonly JobResult[], started: Date): string {
@@ -15,7 +17,7 @@ export function ltpLog(config: string, arch: string, results: readonly JobResult
     "-----------------------------------------------",
     `Total Tests: ${results.length}`,
     `Total Skipped Tests: ${results.filter((r) => r.status === "conf").length}`,
-    `Total Failures: ${results.filter((r) => r.status === "fail" || r.status === "brok").length}`,
+    `Total Failures: ${results.filter((r) => failsRun(r.status)).length}`,
     `Kernel Version: emulated Linux 6.12 (config ${config})`,
     `Machine Architecture: ${arch}`,
     `Hostname: ${hostname()}`,

@@ -17,4 +17,11 @@ export interface RunMeta {
   readonly notRun: readonly { readonly tag: string; readonly config: string }[];
   /** ltp-run's version (package.json). */
   readonly version: string;
+  /** The git commit of the ltp-run checkout, when there is one. */
+  readonly commit?: string;
+  /** Jobs in the whole matrix; with --shard, this run ran a slice of them. */
+  readonly matrixSize: number;
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Expectations-file entries that matched no job. */
+  readonly staleExpectations?: readonly { readonly test: string; readonly config: string; readonly case?: number; readonly reason: string }[];
 }

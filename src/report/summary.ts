@@ -9,7 +9,7 @@ export interface Totals {
 }
 
 export function totals(results: readonly JobResult[]): Totals {
-  const byStatus: Record<JobStatus, number> = { pass: 0, fail: 0, brok: 0, warn: 0, conf: 0 };
+  const byStatus: Record<JobStatus, number> = { pass: 0, fail: 0, brok: 0, warn: 0, conf: 0, flaky: 0, xfail: 0, xpass: 0 };
   const tconfByCategory: Record<string, number> = {};
   for (const r of results) {
     byStatus[r.status]++;

@@ -1,4 +1,4 @@
-import { firstMeaningful, type JobResult } from "../runner/job.js";
+import { firstMeaningful, type JobResult, failsRun } from "../runner/job.js";
 import type { RunMeta } from "./meta.js";
 import { byConfig, totals } from "./summary.js";
 
@@ -114,8 +114,22 @@ function jobPoint(n: number, r: JobResult, indent: string): string[] {
       return [`${indent}ok ${desc}`, ...yamlDiag(indent, warningDiag(r))];
     case "fail":
     case "brok":
+    case "xpass":
       return [`${indent}not ok ${desc}`, ...yamlDiag(indent, failureDiag(r))];
+    case "xfail":
+      // TAP's TODO is an expected failure: a not ok that does not fail the stream.
+      return [`${indent}not ok ${desc} # TODO ${tapText(`expected failure: ${r.expected?.reason ?? ""}`)}`];
+    case "flaky":
+      return [`${indent}ok ${desc}`, ...yamlDiag(indent, flakyDiag(r))];
   }
+}
+
+function flakyDiag(r: JobResult): string[] {
+  return [
+    `status: ${yamlString(r.status)}`,
+    "attempts:",
+    ...(r.attempts ?? []).map((a) => `  - { seed: ${a.seed}, status: ${yamlString(a.status)} }`),
+  ];
 }
 
 function totalsComment(label: string, list: readonly JobResult[], notRun: number): string {
@@ -166,7 +180,7 @@ export function tapReport(results: readonly JobResult[], meta: RunMeta): string 
     let n = 0;
     for (const r of list) out.push(...jobPoint(++n, r, CHILD));
     for (const tag of skipped) out.push(`${CHILD}ok ${++n} - ${tapText(tag)} # SKIP not run (interrupted)`);
-    const failed = list.some((r) => r.status === "fail" || r.status === "brok");
+    const failed = list.some((r) => failsRun(r.status));
     out.push(`${failed ? "not ok" : "ok"} ${i + 1} - ${tapText(name)}`);
     summary.push(totalsComment(name, list, skipped.length));
   });

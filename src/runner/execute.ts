@@ -1,8 +1,8 @@
 import pLimit from "p-limit";
 import { TCONF } from "../ltp/tst_res.js";
-import type { JobResult } from "./job.js";
+import { failsRun, type Attempt, type JobResult } from "./job.js";
 import { WorkerPool } from "./pool.js";
-import { jobResult, type Job } from "./run.js";
+import { jobResult, jobSeed, type Job } from "./run.js";
 
 export interface ExecuteOptions {
   /** How many jobs run at once (worker threads). */
@@ -12,6 +12,10 @@ export interface ExecuteOptions {
   readonly testcasesDir?: string;
   /** Tags a skip file lists: their jobs are reported skipped, never run. */
   readonly skip?: { readonly tags: ReadonlySet<string>; readonly file: string };
+  /** Reruns of a failed or broken job: the first with the same seed, the others with new ones. */
+  readonly retries?: number;
+  /** Syscalls to leave out of every link (a deliberately broken table, to test a CI gate). */
+  readonly omit?: readonly string[];
   /** Aborting stops starting jobs; running ones get `graceSeconds` to finish, then are killed. */
   readonly signal?: AbortSignal;
   readonly graceSeconds?: number;
@@ -25,11 +29,29 @@ export interface Execution {
   readonly interrupted: boolean;
 }
 
+/**
+ * The seed of a job's attempt: the job's own seed for the first run and the first rerun (a
+ * failure that repeats with the same seed is no flake), then new seeds derived from it.
+ */
+export function attemptSeed(base: number, attempt: number): number {
+  return attempt < 2 ? base : jobSeed(base, `attempt ${attempt}`, "");
+}
+
+/** The result of a job that a skip file lists: TCONF, never run. */
+function skippedByFile(job: Job, seed: number, file: string): JobResult {
+  const message = `${job.entry.tag} is listed in the skip file ${file}`;
+  return jobResult(job, seed, {
+    counts: { passed: 0, failed: 0, broken: 0, skipped: 1, warnings: 0 },
+    lines: [{ type: TCONF, message, category: "skip-file" }], log: [`TCONF: ${message}`], exitCode: TCONF,
+  }, new Date(), 0);
+}
+
 /** Runs the job matrix on a pool of worker threads. Results keep the matrix's order. */
 export async function execute(matrix: readonly Job[], opts: ExecuteOptions): Promise<Execution> {
   const pool = new WorkerPool({
-    runSeed: opts.runSeed, defaultTimeout: opts.defaultTimeout,
+    defaultTimeout: opts.defaultTimeout,
     ...(opts.testcasesDir ? { testcasesDir: opts.testcasesDir } : {}),
+    ...(opts.omit ? { omit: opts.omit } : {}),
   });
   const results: (JobResult | null)[] = matrix.map(() => null);
   const limit = pLimit(opts.parallel);
@@ -42,24 +64,35 @@ export async function execute(matrix: readonly Job[], opts: ExecuteOptions): Pro
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const done = (i: number, r: JobResult) => {
-    results[i] = r;
-    opts.onResult?.(i, r);
+  /** A job, and its reruns while it fails: a pass on a rerun makes it flaky. */
+  const runWithRetries = async (job: Job): Promise<JobResult | null> => {
+    const base = jobSeed(opts.runSeed, job.entry.tag, job.config.config.name);
+    const first = await pool.run(job, base);
+    if (!first || !failsRun(first.status) || !opts.retries) return first;
+    const attempts: Attempt[] = [{ seed: base, status: first.testStatus }];
+    for (let a = 1; a <= opts.retries && !interrupted; a++) {
+      const seed = attemptSeed(base, a);
+      const again = await pool.run(job, seed);
+      if (!again) break;
+      attempts.push({ seed, status: again.testStatus });
+      if (!failsRun(again.status)) return { ...first, status: "flaky", attempts };
+    }
+    return { ...first, attempts };
   };
+
   try {
     await Promise.all(matrix.map((job, i) => limit(async () => {
       if (interrupted) return;
+      let r: JobResult | null;
       if (opts.skip?.tags.has(job.entry.tag)) {
-        const message = `${job.entry.tag} is listed in the skip file ${opts.skip.file}`;
-        done(i, jobResult(job, opts.runSeed, {
-          counts: { passed: 0, failed: 0, broken: 0, skipped: 1, warnings: 0 },
-          lines: [{ type: TCONF, message, category: "skip-file" }], log: [`TCONF: ${message}`], exitCode: TCONF,
-        }, new Date(), 0));
-        return;
+        r = skippedByFile(job, jobSeed(opts.runSeed, job.entry.tag, job.config.config.name), opts.skip.file);
+      } else {
+        opts.onStart?.(i, job);
+        r = await runWithRetries(job);
       }
-      opts.onStart?.(i, job);
-      const r = await pool.run(job);
-      if (r) done(i, r);
+      if (!r) return;
+      results[i] = r;
+      opts.onResult?.(i, r);
     })));
   } finally {
     clearTimeout(killTimer);

@@ -4,10 +4,11 @@ import type { JobReply, JobRequest } from "./worker.js";
 import type { JobResult } from "./job.js";
 
 export interface PoolOptions {
-  readonly runSeed: number;
   /** Seconds a testcase without its own .timeout may take. */
   readonly defaultTimeout: number;
   readonly testcasesDir?: string;
+  /** Syscalls to leave out of every link (a deliberately broken table). */
+  readonly omit?: readonly string[];
 }
 
 /**
@@ -37,13 +38,12 @@ export class WorkerPool {
 
   constructor(private readonly opts: PoolOptions) {}
 
-  /** Runs a job; null when it was cancelled (an interrupted run) before it finished. */
-  run(job: Job): Promise<JobResult | null> {
+  /** Runs a job with a seed; null when it was cancelled (an interrupted run) before it finished. */
+  run(job: Job, seed: number): Promise<JobResult | null> {
     const worker = this.idle.pop() ?? new Worker(new URL("./worker.js", import.meta.url));
     const id = this.nextId++;
     const startedAt = new Date();
     const t0 = performance.now();
-    const { runSeed } = this.opts;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       let timeout = this.opts.defaultTimeout;
@@ -63,7 +63,7 @@ export class WorkerPool {
         else void worker.terminate();
         resolve(result);
       };
-      const fail = (message: string) => finish(jobResult(job, runSeed, broken(message), startedAt, performance.now() - t0), false);
+      const fail = (message: string) => finish(jobResult(job, seed, broken(message), startedAt, performance.now() - t0), false);
       const onMessage = (m: JobReply) => {
         if (m.id !== id) return;
         if (m.type === "started") arm(m.timeout);
@@ -78,8 +78,9 @@ export class WorkerPool {
       this.inFlight.add(flight);
       arm(this.opts.defaultTimeout);
       const req: JobRequest = {
-        id, entry: job.entry, configSpec: job.config.spec, runSeed, defaultTimeout: this.opts.defaultTimeout,
+        id, entry: job.entry, index: job.index, configSpec: job.config.spec, seed, defaultTimeout: this.opts.defaultTimeout,
         ...(this.opts.testcasesDir ? { testcasesDir: this.opts.testcasesDir } : {}),
+        ...(this.opts.omit?.length ? { omit: this.opts.omit } : {}),
       };
       worker.postMessage(req);
     });

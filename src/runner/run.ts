@@ -4,7 +4,7 @@ import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/tst_res.js";
 import { runTest, type TestCase } from "../ltp/tst_test.js";
 import { EmulatedTarget } from "../targets/emulated.js";
 import type { LoadedConfig } from "./configs.js";
-import { statusOf, type JobResult } from "./job.js";
+import { caseStatuses, statusOf, type JobResult } from "./job.js";
 import type { RuntestEntry } from "./runtest.js";
 import { loadTestcase } from "./testcases.js";
 
@@ -12,11 +12,13 @@ import { loadTestcase } from "./testcases.js";
 export interface Job {
   readonly entry: RuntestEntry;
   readonly config: LoadedConfig;
+  /** Its place in the matrix. */
+  readonly index: number;
 }
 
 /** Every (testcase, config) pair, in runtest order then config order. */
 export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly LoadedConfig[]): Job[] {
-  return entries.flatMap((entry) => configs.map((config) => ({ entry, config })));
+  return entries.flatMap((entry) => configs.map((config) => ({ entry, config }))).map((j, index) => ({ ...j, index }));
 }
 
 /** A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. */
@@ -26,12 +28,15 @@ export function jobSeed(runSeed: number, tag: string, config: string): number {
   return h;
 }
 
-const linkCache = new WeakMap<KernelConfig, LinkedKernel>();
+const linkCache = new WeakMap<KernelConfig, Map<string, LinkedKernel>>();
 
-/** Links a configuration once and reuses it for every job on it. */
-function linked(config: KernelConfig): LinkedKernel {
-  let l = linkCache.get(config);
-  if (!l) linkCache.set(config, (l = link(config)));
+/** Links a configuration once (per set of omitted syscalls) and reuses it for every job on it. */
+function linked(config: KernelConfig, omit: readonly string[] = []): LinkedKernel {
+  let byOmit = linkCache.get(config);
+  if (!byOmit) linkCache.set(config, (byOmit = new Map()));
+  const key = omit.join(",");
+  let l = byOmit.get(key);
+  if (!l) byOmit.set(key, (l = link(config, { omit })));
   return l;
 }
 
@@ -52,17 +57,18 @@ export function broken(message: string): Outcome {
 }
 
 /** The JobResult of a job from what it produced. */
-export function jobResult(job: Job, runSeed: number, outcome: Outcome, startedAt: Date, duration: number): JobResult {
+export function jobResult(job: Job, seed: number, outcome: Outcome, startedAt: Date, duration: number): JobResult {
   const { entry } = job;
   const { config } = job.config;
   const tconf = outcome.lines
     .filter((l) => l.type === TCONF)
     .map((l) => ({ category: l.category ?? "other", reason: l.message }));
+  const status = statusOf(outcome.counts, outcome.exitCode);
   return {
-    tag: entry.tag, command: entry.command, args: entry.args, config: config.name, arch: config.arch,
-    seed: jobSeed(runSeed, entry.tag, config.name), status: statusOf(outcome.counts, outcome.exitCode),
-    exitCode: outcome.exitCode, counts: outcome.counts, lines: outcome.lines, log: outcome.log,
-    duration, tconf, startedAt,
+    index: job.index, tag: entry.tag, command: entry.command, args: entry.args, config: config.name,
+    configSpec: job.config.spec, arch: config.arch, seed, status, testStatus: status,
+    cases: caseStatuses(outcome.lines), exitCode: outcome.exitCode, counts: outcome.counts,
+    lines: outcome.lines, log: outcome.log, duration, tconf, startedAt,
   };
 }
 
@@ -87,13 +93,14 @@ export interface RunJobOptions {
   readonly defaultTimeout?: number;
   /** Called once the testcase is loaded, with the timeout that applies to it. */
   readonly onStart?: (timeoutSeconds: number) => void;
+  /** Syscalls to leave out of the link (a deliberately broken table, to test a CI gate). */
+  readonly omit?: readonly string[];
 }
 
-/** Runs one job on a freshly booted kernel. A testcase that fails to load is TBROK. */
-export async function runJob(job: Job, runSeed: number, opts: RunJobOptions = {}): Promise<JobResult> {
+/** Runs one job on a freshly booted kernel with its seed. A testcase that fails to load is TBROK. */
+export async function runJob(job: Job, seed: number, opts: RunJobOptions = {}): Promise<JobResult> {
   const { entry } = job;
   const { config } = job.config;
-  const seed = jobSeed(runSeed, entry.tag, config.name);
   const startedAt = new Date();
   const t0 = performance.now();
   let outcome: Outcome;
@@ -103,7 +110,7 @@ export async function runJob(job: Job, runSeed: number, opts: RunJobOptions = {}
     opts.onStart?.(timeout);
     const dog = watchdog(timeout);
     const done = await Promise.race([
-      runTest(test, new EmulatedTarget(linked(config), seed), { tid: entry.command, seed, args: entry.args }),
+      runTest(test, new EmulatedTarget(linked(config, opts.omit), seed), { tid: entry.command, seed, args: entry.args }),
       dog.expired,
     ]);
     dog.cancel();
@@ -111,5 +118,5 @@ export async function runJob(job: Job, runSeed: number, opts: RunJobOptions = {}
   } catch (e) {
     outcome = broken(`${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return jobResult(job, runSeed, outcome, startedAt, performance.now() - t0);
+  return jobResult(job, seed, outcome, startedAt, performance.now() - t0);
 }

@@ -9,14 +9,16 @@ import type { RuntestEntry } from "./runtest.js";
 import { loadTestcase } from "./testcases.js";
 import type { JobResult } from "./job.js";
 
-/** Main thread to worker: run this job. */
+/** Main thread to worker: run this job with this seed. */
 export interface JobRequest {
   readonly id: number;
   readonly entry: RuntestEntry;
+  readonly index: number;
   readonly configSpec: string;
-  readonly runSeed: number;
+  readonly seed: number;
   readonly defaultTimeout: number;
   readonly testcasesDir?: string;
+  readonly omit?: readonly string[];
 }
 
 /** Worker to main thread: the testcase is loaded and has this timeout; or the result. */
@@ -29,9 +31,10 @@ const configs = new Map<string, LoadedConfig>();
 parentPort!.on("message", async (req: JobRequest) => {
   let config = configs.get(req.configSpec);
   if (!config) configs.set(req.configSpec, (config = { spec: req.configSpec, config: loadConfig(req.configSpec) }));
-  const result = await runJob({ entry: req.entry, config }, req.runSeed, {
+  const result = await runJob({ entry: req.entry, config, index: req.index }, req.seed, {
     load: (name) => loadTestcase(name, req.testcasesDir),
     defaultTimeout: req.defaultTimeout,
+    ...(req.omit ? { omit: req.omit } : {}),
     onStart: (timeout) => parentPort!.postMessage({ type: "started", id: req.id, timeout } satisfies JobReply),
   });
   parentPort!.postMessage({ type: "result", id: req.id, result } satisfies JobReply);
