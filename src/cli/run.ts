@@ -172,7 +172,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.baseline) {
     const current = jsonReport(results, finalMeta);
     if (baseline) {
-      const comparison = compareReports(baseline, current, { flakyFails: opts.flakyFails ?? false });
+      // A shard answers for its own slice: the baseline's other jobs are not "removed".
+      const mine = new Set(matrix.map((j) => `${j.entry.tag}\0${j.config.config.name}`));
+      const scope = shard ? { ...baseline, results: baseline.results.filter((r) => mine.has(`${r.test_fqn}\0${r.config}`)) } : baseline;
+      const comparison = compareReports(scope, current, { flakyFails: opts.flakyFails ?? false });
       out.write(`\ncompared with ${opts.baseline}:\n${compareText(comparison)}`);
       // The gate: only what got worse fails it (and a stale known-failure entry, XPASS).
       failing = comparison.regressions > 0 || xpass;
