@@ -7,14 +7,15 @@ import { jsonReport } from "../dist/src/report/json.js";
 type Counts = { passed: number; failed: number; broken: number; skipped: number; warnings: number };
 type Line = { type: number; message: string; category?: string };
 interface JobResult {
-  tag: string; command: string; args: string[]; config: string; arch: string; seed: number;
-  status: "pass" | "fail" | "brok" | "warn" | "conf"; exitCode: number; counts: Counts;
+  index: number; tag: string; command: string; args: string[]; config: string; configSpec: string; arch: string; seed: number;
+  status: "pass" | "fail" | "brok" | "warn" | "conf"; testStatus: string; cases: { n: number; status: string }[];
+  exitCode: number; counts: Counts;
   lines: Line[]; log: string[]; duration: number; tconf: { category: string; reason: string }[]; startedAt: Date;
 }
 interface RunMeta {
   runId: string; seed: number; started: Date; finished: Date | null;
   configs: { name: string; arch: string; fingerprint: string }[]; runtest: string[];
-  interrupted: boolean; notRun: { tag: string; config: string }[]; version: string;
+  interrupted: boolean; notRun: { tag: string; config: string }[]; version: string; matrixSize: number;
 }
 
 const T = { PASS: 0, FAIL: 1, BROK: 2, WARN: 4, INFO: 16, CONF: 32 } as const;
@@ -23,7 +24,11 @@ function job(p: Partial<JobResult> & Pick<JobResult, "tag" | "config" | "status"
   const lines: Line[] = p.lines ?? [];
   const count = (type: number) => lines.filter((l) => l.type === type).length;
   return {
+    index: 0,
     command: p.tag,
+    configSpec: p.config,
+    testStatus: p.status,
+    cases: [],
     args: [],
     arch: p.config === "riscv64" ? "riscv64" : "x86_64",
     seed: 1234,
@@ -93,7 +98,7 @@ const meta: RunMeta = {
   started: new Date("2025-01-02T03:04:05Z"), finished: new Date("2025-01-02T03:04:09Z"),
   configs: [{ name: "minimal", arch: "x86_64", fingerprint: "sha256:aa" }, { name: "riscv64", arch: "riscv64", fingerprint: "sha256:bb" }],
   runtest: ["syscalls"], interrupted: true,
-  notRun: [{ tag: "kcmp02", config: "riscv64" }], version: "0.1.0",
+  notRun: [{ tag: "kcmp02", config: "riscv64" }], version: "0.1.0", matrixSize: 10,
 };
 const host = { kernel: "Linux 6.1.0", arch: "x86_64", cpu: "Test CPU", RAM: "1024 kB" };
 
@@ -219,7 +224,7 @@ t.test("JSON: kirk's schema plus ltp-run's keys", async (t) => {
   t.same(report.ltp_run, {
     version: "0.1.0", run_id: "20250102-030405", seed: 7,
     started: "2025-01-02T03:04:05.000Z", finished: "2025-01-02T03:04:09.000Z", interrupted: true,
-    configs: meta.configs, runtest: ["syscalls"], not_run: [{ tag: "kcmp02", config: "riscv64" }], host,
+    configs: meta.configs, runtest: ["syscalls"], not_run: [{ tag: "kcmp02", config: "riscv64" }], host, matrix_size: 10,
   });
 
   const one = jsonReport([pass], { ...meta, configs: [meta.configs[0]!], finished: null }) as Record<string, any>;
