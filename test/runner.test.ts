@@ -34,8 +34,9 @@ t.test("every way a job can end, on two configs in parallel", async (t) => {
     t.match(lineOf(r.out, "throw01", config), /TBROK\s+Unhandled exception: TypeError: fixture bug/);
     t.match(lineOf(r.out, "crash01", config), /TBROK\s+the worker running the testcase exited with code 7/);
     t.match(lineOf(r.out, "silent01", config), /TBROK\s+Test haven't reported results!/);
+    t.match(lineOf(r.out, "loadfail01", config), /TBROK\s+loadfail01: cannot load the testcase: fixture: this module fails while it loads/);
   }
-  t.match(r.out, /\n4 passed, 0 failed, 12 broken, 0 skipped\n/);
+  t.match(r.out, /\n4 passed, 0 failed, 14 broken, 0 skipped\n/);
 });
 
 t.test("the order of results does not depend on -j", async (t) => {
@@ -144,4 +145,18 @@ t.test("SIGINT mid-run: reports hold every finished job, the rest is not run, ex
   t.equal(XMLValidator.validate(xml), true, "the JUnit file is complete XML");
   t.equal((xml.match(/<testcase /g) ?? []).length, finished);
   t.match(out, /jobs not run \(interrupted\)/);
+});
+
+t.test("list and configs", async (t) => {
+  const l = ltpRun(["list", "-f", "kcmp"]);
+  t.equal(l.code, 0);
+  t.match(l.out, /kcmp01\s+kcmp01\s+tcnt=5\s+forks_child\s+needs_tmpdir/);
+  const j = JSON.parse(ltpRun(["list", "-f", "kcmp", "--json"]).out);
+  t.same(j.map((x: { tag: string }) => x.tag), ["kcmp01", "kcmp02", "kcmp03"]);
+  const c = ltpRun(["configs"]);
+  t.equal(c.code, 0);
+  t.match(c.out, /CONFIG_KCMP\s+n\s+y\s+y/, "KCMP: off in minimal, on in defconfig and full");
+  t.match(c.out, /arch\s+x86_64\s+x86_64\s+x86_64\s+riscv64\s+riscv64/);
+  const cj = JSON.parse(ltpRun(["configs", "--json"]).out);
+  t.same(cj.map((x: { name: string }) => x.name), ["minimal", "defconfig", "full", "nommu", "riscv64"]);
 });
