@@ -12,6 +12,7 @@ import { getpid } from "../src/ltp/libc.js";
 import { tst_res, TPASS } from "../src/ltp/tst_res.js";
 import { fmtRate, runCReference } from "./reference.js";
 import { benchParallel } from "./parallel.js";
+import { benchFork } from "./fork.js";
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -68,4 +69,5 @@ if (real.length) {
   console.log(skipped);
 }
 
+await benchFork();
 await benchParallel();

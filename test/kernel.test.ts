@@ -812,7 +812,11 @@ t.test("open", async (t) => {
   t.test("RLIMIT_NOFILE", async (t) => {
     await run(t, "defconfig", async (e) => {
       const me = e.init;
-      me.rlimNofile = 8;
+      // setrlimit(RLIMIT_NOFILE (7), { 8, 4096 })
+      const rl = new Uint8Array(16);
+      new DataView(rl.buffer).setBigUint64(0, 8n, true);
+      new DataView(rl.buffer).setBigUint64(8, 4096n, true);
+      t.equal(await e.sys(me, "setrlimit", 7, e.str(me, rl)), 0, "RLIMIT_NOFILE lowered to 8");
       const path = e.str(me, "/tmp/f");
       const fds: number[] = [];
       for (let i = 0; i < 8; i++) fds.push(await e.sys(me, "open", path, O_CREAT | O_RDWR, 0o644));

@@ -10,6 +10,8 @@ export interface JobContext {
   readonly seed: number;
   /** The arguments after the command on the runtest line (`fork_procs -n 1000`). */
   readonly args: readonly string[];
+  /** The testcase's options as parsed from args (tst_option()). */
+  readonly options: Map<string, string>;
   /** The test process (where setup, the test functions and cleanup run), once forked. */
   testProcess: UserProcess | null;
   /** Syscall numbers by name, looked up once per job. */

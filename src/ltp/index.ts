@@ -4,20 +4,33 @@
  */
 export { defineTest, type TestCase, type TestDescription } from "./tst_test.js";
 export { TBROK, TCONF, TERRNO, TFAIL, TINFO, TPASS, TTERRNO, TWARN, tst_brk, tst_res } from "./tst_res.js";
-export { TEST, TST_EXP_FAIL, TST_EXP_PASS, type TestResult } from "./tst_test_macros.js";
+export { TEST, TST_EXP_EQ_LI, TST_EXP_EXPR, TST_EXP_FAIL, TST_EXP_PASS, type TestResult } from "./tst_test_macros.js";
 export { tst_syscall } from "./tst_syscall.js";
+export { tst_option, tst_parse_int } from "./tst_options.js";
+export { tst_kconfig_get } from "./tst_kconfig.js";
+export { tst_alloc, tst_strdup } from "./tst_buffers.js";
 export {
-  ltp_clone, SAFE_CLOSE, SAFE_DUP, SAFE_FORK, SAFE_MALLOC, SAFE_OPEN, SAFE_WAITPID,
-  tst_get_unused_pid, tst_reap_children,
+  ltp_clone, SAFE_CLOSE, SAFE_CREAT, SAFE_DUP, SAFE_FCNTL, SAFE_FILE_PRINTF, SAFE_FILE_READ, SAFE_FILE_SCANF,
+  SAFE_FORK, SAFE_GETRLIMIT, SAFE_KILL, SAFE_LSEEK, SAFE_MALLOC, SAFE_MMAP, SAFE_MPROTECT, SAFE_MUNMAP, SAFE_OPEN,
+  SAFE_READ, SAFE_SETENV, SAFE_SETRLIMIT, SAFE_WAIT, SAFE_WAITPID, SAFE_WRITE, tst_fill_file, tst_get_unused_pid,
+  tst_reap_children,
 } from "./tst_safe_macros.js";
 export {
-  chdir, close, dup, dup2, dup3, errno, getpid, getppid, gettid, getuid, malloc, mkdir, open, pause,
-  peekInt, pokeInt, syscall, waitpid, _exit, type ChildBody,
+  chdir, close, creat, dup, dup2, dup3, errno, exit, fcntl, free, getpid, getppid, gettid, getuid, lseek, malloc,
+  mkdir, open, pause, peekBytes, peekInt, peekString, peekU64, pokeBytes, pokeInt, pokeString, pokeU64, read,
+  strdup, syscall, wait, wait4, waitid, waitpid, write, _exit, type ChildBody, type WaitidInfo,
 } from "./libc.js";
+export { fork, vfork } from "./unistd.js";
+export { argv, environ, getenv, putenv, setenv, unsetenv } from "./stdlib.js";
+export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
+export { kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, type SigAction } from "./signal.js";
+export { getrlimit, setrlimit, type Rlimit } from "./resource.js";
 export { WCOREDUMP, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
 export * from "./lapi/kcmp.js";
 export * from "../linux/include/uapi/errno.js";
 export * from "../linux/include/uapi/fcntl.js";
+export * from "../linux/include/uapi/mman.js";
+export * from "../linux/include/uapi/resource.js";
 export * from "../linux/include/uapi/sched.js";
 export * from "../linux/include/uapi/signal.js";
 export * from "../linux/include/uapi/wait.js";

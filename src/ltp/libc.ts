@@ -4,9 +4,10 @@
  * process's emulated memory; strings are copied there the way a C program would hold them.
  */
 import { ENOSYS } from "../linux/include/uapi/errno.js";
+import { AT_FDCWD, O_CREAT, O_TRUNC, O_WRONLY } from "../linux/include/uapi/fcntl.js";
 import { SIGCHLD } from "../linux/include/uapi/signal.js";
 import { job, sysno } from "./context.js";
-import type { UserProcess } from "./target.js";
+import { UserFault, type UserProcess } from "./target.js";
 
 const errnos = new WeakMap<UserProcess, number>();
 
@@ -47,9 +48,24 @@ export function syscall(name: string, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5
   return typeof r === "number" ? settle(p, r) : r.then((v) => settle(p, v));
 }
 
-/* Layout of the data segment: the libc's statics first, then the heap. */
+/** Runs `then` on a syscall's result, synchronously when the call did not block. */
+export function after(r: SysResult, then: (v: number) => number | Promise<number>): SysResult {
+  return typeof r === "number" ? then(r) : r.then(then);
+}
+
+/*
+ * Layout of the data segment: the libc's statics first, then the heap. Everything the libc
+ * keeps lives here, in the process's memory, so fork copies it and CLONE_VM shares it.
+ */
 const BRK_SLOT = 0;
+/** char **environ */
+export const ENVIRON_SLOT = 8;
+/** The argv and argc the C runtime found on the stack. */
+export const ARGV_SLOT = 16;
+export const ARGC_SLOT = 24;
 const SCRATCH = 64;
+/** Room for a siginfo_t (128 bytes) or a struct rlimit, for calls with out-parameters. */
+const OUT_BUF = 256;
 const PATH_BUF = 4096;
 const HEAP_START = 8192;
 const PATH_MAX = 4096;
@@ -63,6 +79,11 @@ export function scratchWord(): number {
   return heapBase(job().target.current()) + SCRATCH;
 }
 
+/** 128 bytes of the data segment for a call's out-parameter (siginfo_t, struct rlimit, sigset_t). */
+export function outBuffer(): number {
+  return heapBase(job().target.current()) + OUT_BUF;
+}
+
 /**
  * malloc(): a bump allocator whose break lives in the process's own memory, so fork copies
  * it and CLONE_VM shares it, as with a real heap. Returns 0 when the segment is full.
@@ -70,36 +91,86 @@ export function scratchWord(): number {
 export function malloc(size: number): number {
   const p = job().target.current();
   const base = heapBase(p);
-  const slot = p.memory.read(base + BRK_SLOT, 8)!;
-  const view = new DataView(slot.buffer);
-  const used = Number(view.getBigUint64(0, true)) || HEAP_START;
+  const used = peekU64(base + BRK_SLOT) || HEAP_START;
   const start = (used + 15) & ~15;
   if (start + size > p.heap.size) return 0;
-  view.setBigUint64(0, BigInt(start + size), true);
-  p.memory.write(base + BRK_SLOT, slot);
+  pokeU64(base + BRK_SLOT, start + size);
   return base + start;
 }
 
+/** free(): the bump allocator never reuses memory, so nothing to do. */
+export function free(_addr: number): void {}
+
 /** Copies a string into the path buffer (as a C string literal would sit in memory). */
-function cstring(s: string): number {
+export function cstring(s: string): number {
   const p = job().target.current();
   const bytes = Buffer.from(s + "\0", "utf8");
   // A name longer than PATH_MAX still goes to the kernel, which answers ENAMETOOLONG.
   const addr = bytes.length <= PATH_MAX ? heapBase(p) + PATH_BUF : malloc(bytes.length);
-  p.memory.write(addr, bytes);
+  pokeBytes(addr, bytes);
   return addr;
 }
 
+/** strdup(): a NUL-terminated copy of s on the heap. */
+export function strdup(s: string): number {
+  const bytes = Buffer.from(s + "\0", "utf8");
+  const addr = malloc(bytes.length);
+  if (addr) pokeBytes(addr, bytes);
+  return addr;
+}
+
+/* Loads and stores: a fault is a segmentation fault, as in C (the process dies of SIGSEGV). */
+
 export function peekInt(addr: number): number {
-  const b = job().target.current().memory.read(addr, 4);
-  if (!b) throw new Error(`segmentation fault reading ${addr.toString(16)}`);
-  return new DataView(b.buffer).getInt32(0, true);
+  const v = job().target.current().memory.getInt32(addr);
+  if (v === null) throw new UserFault(addr, "read");
+  return v;
 }
 
 export function pokeInt(addr: number, v: number): void {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v, true);
-  if (!job().target.current().memory.write(addr, b)) throw new Error(`segmentation fault writing ${addr.toString(16)}`);
+  if (!job().target.current().memory.putInt32(addr, v)) throw new UserFault(addr, "write");
+}
+
+export function peekBytes(addr: number, len: number): Uint8Array {
+  const b = job().target.current().memory.read(addr, len);
+  if (!b) throw new UserFault(addr, "read");
+  return b;
+}
+
+export function pokeBytes(addr: number, bytes: Uint8Array): void {
+  if (!job().target.current().memory.write(addr, bytes)) throw new UserFault(addr, "write");
+}
+
+/** An unsigned 64-bit word (pointers, size_t) as a number. */
+export function peekU64(addr: number): number {
+  return Number(new DataView(peekBytes(addr, 8).buffer).getBigUint64(0, true));
+}
+
+export function pokeU64(addr: number, v: number | bigint): void {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(v)), true);
+  pokeBytes(addr, b);
+}
+
+/** The NUL-terminated string at addr (UTF-8), read in runs that never cross a page, like strlen(). */
+export function peekString(addr: number): string {
+  const chunks: Uint8Array[] = [];
+  for (let a = addr; ; ) {
+    const b = job().target.current().memory.read(a, Math.min(256, 4096 - (a % 4096)));
+    if (!b) throw new UserFault(a, "read");
+    const nul = b.indexOf(0);
+    if (nul >= 0) {
+      chunks.push(b.subarray(0, nul));
+      return Buffer.concat(chunks).toString("utf8");
+    }
+    chunks.push(b);
+    a += b.length;
+  }
+}
+
+/** Copies a JS string into memory at addr, NUL-terminated (strcpy()). */
+export function pokeString(addr: number, s: string): void {
+  pokeBytes(addr, Buffer.from(s + "\0", "utf8"));
 }
 
 export const getpid = (): SysResult => syscall("getpid");
@@ -121,18 +192,30 @@ export function cloneProcess(flags: number, entry: () => Promise<void>): SysResu
   return syscall("clone", flags, 0, 0, 0, 0);
 }
 
+/** glibc's fork(): clone(SIGCHLD) on every arch, as glibc's arch_fork does. */
+export const FORK_FLAGS = SIGCHLD;
+
 /** exit_group(): never returns. */
 export function _exit(status: number): Promise<never> {
   return syscall("exit_group", status) as Promise<never>;
 }
 
-export const open = (path: string, flags: number, mode = 0): SysResult => syscall("openat", -100, cstring(path), flags, mode);
+/** exit(): no atexit handlers or stdio to flush here, so the same as _exit(). */
+export const exit = _exit;
+
+export const open = (path: string, flags: number, mode = 0): SysResult => syscall("openat", AT_FDCWD, cstring(path), flags, mode);
+/** creat(): open(O_CREAT|O_WRONLY|O_TRUNC), which is what glibc calls where there is no creat syscall. */
+export const creat = (path: string, mode: number): SysResult => open(path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 export const close = (fd: number): SysResult => syscall("close", fd);
+export const read = (fd: number, buf: number, count: number): SysResult => syscall("read", fd, buf, count);
+export const write = (fd: number, buf: number, count: number): SysResult => syscall("write", fd, buf, count);
+export const lseek = (fd: number, offset: number, whence: number): SysResult => syscall("lseek", fd, offset, whence);
+export const fcntl = (fd: number, cmd: number, arg = 0): SysResult => syscall("fcntl", fd, cmd, arg);
 export const dup = (fd: number): SysResult => syscall("dup", fd);
 export const dup2 = (oldfd: number, newfd: number): SysResult =>
   sysno("dup2") === undefined ? (oldfd === newfd ? fcntlCheck(oldfd) : syscall("dup3", oldfd, newfd, 0)) : syscall("dup2", oldfd, newfd);
 export const dup3 = (oldfd: number, newfd: number, flags: number): SysResult => syscall("dup3", oldfd, newfd, flags);
-export const mkdir = (path: string, mode: number): SysResult => syscall("mkdirat", -100, cstring(path), mode);
+export const mkdir = (path: string, mode: number): SysResult => syscall("mkdirat", AT_FDCWD, cstring(path), mode);
 export const chdir = (path: string): SysResult => syscall("chdir", cstring(path));
 
 /** glibc's dup2(fd, fd) where there is no dup2 syscall: it checks fd is open (with fcntl F_GETFL; here dup3 semantics differ, so a close-free probe). */
@@ -153,5 +236,29 @@ export async function waitpid(pid: number, options = 0): Promise<{ pid: number; 
   return { pid: r, status: r > 0 ? peekInt(addr) : 0 };
 }
 
-/** glibc's fork(): clone(SIGCHLD) on every arch, as glibc's arch_fork does. */
-export const FORK_FLAGS = SIGCHLD;
+/** wait4(pid, status, options, rusage) with the caller's pointers, as glibc's wrapper passes them. */
+export const wait4 = (pid: number, status: number, options: number, rusage: number): SysResult => syscall("wait4", pid, status, options, rusage);
+
+/** wait(&status): waitpid(-1, &status, 0). */
+export const wait = (): Promise<{ pid: number; status: number }> => waitpid(-1, 0);
+
+/** What waitid() stores in its siginfo_t. */
+export interface WaitidInfo {
+  readonly si_signo: number;
+  readonly si_code: number;
+  readonly si_pid: number;
+  readonly si_uid: number;
+  readonly si_status: number;
+}
+
+/** waitid(idtype, id, &info, options): the result (0 or -1) and the siginfo it filled in. */
+export async function waitid(idtype: number, id: number, options: number): Promise<{ ret: number; info: WaitidInfo }> {
+  const buf = outBuffer();
+  pokeBytes(buf, new Uint8Array(128));
+  const ret = await syscall("waitid", idtype, id, buf, options, 0);
+  const info = {
+    si_signo: peekInt(buf), si_code: peekInt(buf + 8), si_pid: peekInt(buf + 16),
+    si_uid: peekInt(buf + 20), si_status: peekInt(buf + 24),
+  };
+  return { ret, info };
+}

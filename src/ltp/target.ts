@@ -9,6 +9,28 @@ export interface UserMemory {
   read(addr: number, len: number): Uint8Array | null;
   /** Stores the bytes; false (and nothing stored) where any is unwritable. */
   write(addr: number, data: Uint8Array): boolean;
+  /** A 32-bit little-endian int at addr, or null where unreadable (no allocation). */
+  getInt32(addr: number): number | null;
+  /** Stores a 32-bit int; false where unwritable. */
+  putInt32(addr: number, value: number): boolean;
+}
+
+/**
+ * What user code throws when it touches memory it may not (a load or store the MMU refuses):
+ * the target turns it into the fault's signal (SIGSEGV), which ends the process unless handled.
+ * Library code that catches exceptions must let it through.
+ */
+export class UserFault extends Error {
+  constructor(readonly addr: number, readonly access: "read" | "write") {
+    super(`segmentation fault: ${access} at 0x${addr.toString(16)}`);
+    this.name = "UserFault";
+  }
+}
+
+/** The program the first process runs: its argument vector and environment. */
+export interface ProgramImage {
+  readonly argv: readonly string[];
+  readonly envp: readonly string[];
 }
 
 /** What the code of one running task can do: trap into the kernel, and touch its memory. */
@@ -23,6 +45,11 @@ export interface UserProcess {
   readonly memory: UserMemory;
   /** The data segment the program was loaded with: where the libc's heap lives. */
   readonly heap: { readonly start: number; readonly size: number };
+  /**
+   * The initial stack pointer, as exec left it (mm->start_stack): argc, argv[], NULL,
+   * envp[], NULL, auxv, per the ELF ABI. Where a C runtime finds its arguments.
+   */
+  readonly startStack: number;
 }
 
 /** How a target's machine stopped. */
@@ -49,8 +76,8 @@ export interface Target {
   /** A Kconfig symbol's value, as .config writes it ("y", "m", "n", a number, a string). */
   kconfig(name: string): string;
   explainEnosys(name: string): EnosysExplanation;
-  /** Boots pid 1 running `main`; resolves when it exits or the machine deadlocks. */
-  run(main: (init: UserProcess) => Promise<void>): Promise<MachineExit>;
+  /** Boots pid 1 running `main` as the program `image`; resolves when it exits or the machine deadlocks. */
+  run(main: (init: UserProcess) => Promise<void>, image?: ProgramImage): Promise<MachineExit>;
   /** The process whose code is running now (Linux's `current`). */
   current(): UserProcess;
   /** Kernel bugs hit during the run (an emulator crash), one line each. */

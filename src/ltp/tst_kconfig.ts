@@ -1,3 +1,5 @@
+import { job } from "./context.js";
+
 /**
  * .needs_kconfigs expressions, in LTP's tst_kconfig syntax: `CONFIG_A` (set to y or m),
  * `CONFIG_A=value`, `!`, `&`, `|` and parentheses, e.g. "CONFIG_A | CONFIG_B=y".
@@ -63,4 +65,12 @@ export function unmetKconfigs(constraints: readonly string[], value: (name: stri
 /** Parses every constraint, so a testcase with a typo fails when it loads. */
 export function checkKconfigSyntax(constraints: readonly string[]): void {
   for (const c of constraints) parse(c);
+}
+
+/**
+ * tst_kconfig_get(): a kernel config option's value as the target's .config has it ("y", "m",
+ * "n" for unset, or the number or string), by its CONFIG_ name.
+ */
+export function tst_kconfig_get(name: string): string {
+  return job().target.kconfig(name.replace(/^CONFIG_/, ""));
 }

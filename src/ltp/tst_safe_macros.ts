@@ -1,41 +1,32 @@
-import { ECHILD } from "../linux/include/uapi/errno.js";
+import { ECHILD, ESRCH } from "../linux/include/uapi/errno.js";
+import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../linux/include/uapi/fcntl.js";
+import { MAP_FAILED } from "../linux/include/uapi/mman.js";
 import { signalName } from "../linux/include/uapi/signal.js";
 import { __WALL } from "../linux/include/uapi/wait.js";
 import {
-  _exit, close, cloneProcess, dup, errno, FORK_FLAGS, malloc, open, waitpid, type ChildBody,
+  close, cloneProcess, creat, dup, errno, fcntl, free, lseek, malloc, open, peekBytes, pokeBytes, read, wait,
+  waitpid, write, type ChildBody,
 } from "./libc.js";
-import { TBROK, TCONF, TERRNO, TFAIL, TPASS, tst_brk, tst_res, TstBrk } from "./tst_res.js";
+import { mmap, mprotect, munmap } from "./mman.js";
+import { getrlimit, setrlimit, type Rlimit } from "./resource.js";
+import { kill } from "./signal.js";
+import { setenv } from "./stdlib.js";
+import { childEntry } from "./tst_child.js";
+import { TBROK, TCONF, TERRNO, TFAIL, TPASS, tst_brk } from "./tst_res.js";
+import { fork, hasMmu } from "./unistd.js";
 import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "./wait.js";
 
+export { childEntry, exitStatusFor } from "./tst_child.js";
+
 /**
- * How a child process's code is run: its body, then exit with what it returned; tst_brk()
- * exits with the result type (LTP's TTYPE_RESULT), and a thrown error is TBROK.
+ * SAFE_FORK(): the child runs `body`; the parent gets the pid. Without an MMU there is no
+ * fork to call (only vfork), so a test that needs one ends with TCONF saying why.
  */
-export function childEntry(body: ChildBody): () => Promise<void> {
-  return async () => {
-    let status: number;
-    try {
-      const r = await body();
-      status = typeof r === "number" ? r : 0;
-    } catch (e) {
-      status = exitStatusFor(e);
-    }
-    await _exit(status);
-  };
-}
-
-/** The exit value for a process whose code threw: tst_brk's type, or TBROK for a bug. */
-export function exitStatusFor(e: unknown): number {
-  if (e instanceof TstBrk) return e.type;
-  // The error and where it was thrown, on one line.
-  const first = (e instanceof Error ? e.stack ?? e.message : String(e)).split("\n").slice(0, 2).join(" ").replace(/\s+/g, " ").trim();
-  tst_res(TBROK, `Unhandled exception: ${first}`);
-  return TBROK;
-}
-
-/** SAFE_FORK(): the child runs `body`; the parent gets the pid. */
 export async function SAFE_FORK(body: ChildBody): Promise<number> {
-  const pid = await cloneProcess(FORK_FLAGS, childEntry(body));
+  if (!hasMmu()) {
+    tst_brk(TCONF, "fork() is not supported: CONFIG_MMU is not set (without an MMU a child cannot get its own copy of the address space; the C library has only vfork())", "not-configured");
+  }
+  const pid = await fork(body);
   if (pid === -1) tst_brk(TBROK | TERRNO, "fork() failed");
   return pid;
 }
@@ -51,6 +42,12 @@ export async function SAFE_OPEN(path: string, flags: number, mode = 0): Promise<
   return fd;
 }
 
+export async function SAFE_CREAT(path: string, mode: number): Promise<number> {
+  const fd = await creat(path, mode);
+  if (fd === -1) tst_brk(TBROK | TERRNO, `creat(${path},0${mode.toString(8)}) failed`);
+  return fd;
+}
+
 export async function SAFE_CLOSE(fd: number): Promise<void> {
   if ((await close(fd)) === -1) tst_brk(TBROK | TERRNO, `close(${fd}) failed`);
 }
@@ -61,16 +58,123 @@ export async function SAFE_DUP(fd: number): Promise<number> {
   return r;
 }
 
+/** SAFE_READ(len_strict, fd, buf, count): with len_strict, a short read is TBROK too. */
+export async function SAFE_READ(lenStrict: boolean | number, fd: number, buf: number, count: number): Promise<number> {
+  const r = await read(fd, buf, count);
+  if (r === -1 || (lenStrict && r !== count)) tst_brk(TBROK | TERRNO, `read(${fd},${buf},${count}) failed, returned ${r}`);
+  return r;
+}
+
+export async function SAFE_WRITE(lenStrict: boolean | number, fd: number, buf: number, count: number): Promise<number> {
+  const r = await write(fd, buf, count);
+  if (r === -1 || (lenStrict && r !== count)) tst_brk(TBROK | TERRNO, `write(${fd},${buf},${count}) failed`);
+  return r;
+}
+
+export async function SAFE_LSEEK(fd: number, offset: number, whence: number): Promise<number> {
+  const r = await lseek(fd, offset, whence);
+  if (r === -1) tst_brk(TBROK | TERRNO, `lseek(${fd},${offset},${whence}) failed`);
+  return r;
+}
+
+export async function SAFE_FCNTL(fd: number, cmd: number, arg = 0): Promise<number> {
+  const r = await fcntl(fd, cmd, arg);
+  if (r === -1) tst_brk(TBROK | TERRNO, `fcntl(${fd},${cmd},${arg}) failed`);
+  return r;
+}
+
 export function SAFE_MALLOC(size: number): number {
   const p = malloc(size);
   if (p === 0) tst_brk(TBROK, `malloc(${size}) failed`);
   return p;
 }
 
+export async function SAFE_MMAP(addr: number, len: number, prot: number, flags: number, fd: number, offset: number): Promise<number> {
+  const r = await mmap(addr, len, prot, flags, fd, offset);
+  if (r === MAP_FAILED) tst_brk(TBROK | TERRNO, `mmap(${addr},${len},${prot},${flags},${fd},${offset}) failed`);
+  return r;
+}
+
+export async function SAFE_MUNMAP(addr: number, len: number): Promise<void> {
+  if ((await munmap(addr, len)) === -1) tst_brk(TBROK | TERRNO, `munmap(${addr},${len}) failed`);
+}
+
+export async function SAFE_MPROTECT(addr: number, len: number, prot: number): Promise<void> {
+  if ((await mprotect(addr, len, prot)) === -1) tst_brk(TBROK | TERRNO, `mprotect(${addr},${len},${prot}) failed`);
+}
+
+export async function SAFE_GETRLIMIT(resource: number): Promise<Rlimit> {
+  const r = await getrlimit(resource);
+  if (r === -1) tst_brk(TBROK | TERRNO, `getrlimit(${resource}) failed`);
+  return r;
+}
+
+export async function SAFE_SETRLIMIT(resource: number, limit: Rlimit): Promise<void> {
+  if ((await setrlimit(resource, limit)) === -1) tst_brk(TBROK | TERRNO, `setrlimit(${resource},{${limit.rlim_cur},${limit.rlim_max}}) failed`);
+}
+
+export async function SAFE_KILL(pid: number, sig: number): Promise<void> {
+  if ((await kill(pid, sig)) === -1) tst_brk(TBROK | TERRNO, `kill(${pid},${signalName(sig)}) failed`);
+}
+
+export function SAFE_SETENV(name: string, value: string, overwrite: boolean | number): void {
+  if (setenv(name, value, overwrite) === -1) tst_brk(TBROK | TERRNO, `setenv(${name},${value},${Number(overwrite)}) failed`);
+}
+
 export async function SAFE_WAITPID(pid: number, options = 0): Promise<{ pid: number; status: number }> {
   const r = await waitpid(pid, options);
   if (r.pid === -1) tst_brk(TBROK | TERRNO, `waitpid(${pid}) failed`);
   return r;
+}
+
+export async function SAFE_WAIT(): Promise<{ pid: number; status: number }> {
+  const r = await wait();
+  if (r.pid === -1) tst_brk(TBROK | TERRNO, "wait() failed");
+  return r;
+}
+
+/** Writes `text` into a new (or truncated) file, as SAFE_FILE_PRINTF(path, fmt, ...) does. */
+export async function SAFE_FILE_PRINTF(path: string, text: string): Promise<void> {
+  const fd = await SAFE_OPEN(path, O_WRONLY | O_CREAT | O_TRUNC, 0o666);
+  const bytes = Buffer.from(text, "utf8");
+  const buf = SAFE_MALLOC(bytes.length);
+  pokeBytes(buf, bytes);
+  await SAFE_WRITE(true, fd, buf, bytes.length);
+  free(buf);
+  await SAFE_CLOSE(fd);
+}
+
+/** The whole content of a file, as text (SAFE_FILE_SCANF's input, without the format). */
+export async function SAFE_FILE_READ(path: string): Promise<string> {
+  const fd = await SAFE_OPEN(path, O_RDONLY);
+  const buf = SAFE_MALLOC(4096);
+  const parts: Uint8Array[] = [];
+  for (let n; (n = await SAFE_READ(false, fd, buf, 4096)) > 0; ) parts.push(peekBytes(buf, n));
+  free(buf);
+  await SAFE_CLOSE(fd);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/**
+ * SAFE_FILE_SCANF(path, fmt): the values of %d (numbers) and %s (words) in a file; TBROK when
+ * the content does not match.
+ */
+export async function SAFE_FILE_SCANF(path: string, fmt: string): Promise<(number | string)[]> {
+  const text = await SAFE_FILE_READ(path);
+  const pattern = fmt.trim().split(/\s+/).map((f) => (f === "%d" ? "([-+]?\\d+)" : f === "%s" ? "(\\S+)" : f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("\\s+");
+  const m = new RegExp(`^\\s*${pattern}`).exec(text);
+  if (!m) tst_brk(TBROK, `The FILE '${path}' ended prematurely`);
+  return fmt.trim().split(/\s+/).filter((f) => f === "%d" || f === "%s").map((f, i) => (f === "%d" ? Number(m[i + 1]) : m[i + 1]!));
+}
+
+/** tst_fill_file(): a file of `count` blocks of `bs` bytes, each byte `pattern`. */
+export async function tst_fill_file(path: string, pattern: string | number, bs: number, count: number): Promise<void> {
+  const fd = await SAFE_CREAT(path, 0o600);
+  const buf = SAFE_MALLOC(bs);
+  pokeBytes(buf, new Uint8Array(bs).fill(typeof pattern === "number" ? pattern : pattern.charCodeAt(0)));
+  for (let i = 0; i < count; i++) await SAFE_WRITE(true, fd, buf, bs);
+  free(buf);
+  await SAFE_CLOSE(fd);
 }
 
 /** check_child_status(): a child must exit with a result type; anything else is TBROK. */
@@ -93,12 +197,15 @@ export async function tst_reap_children(): Promise<void> {
   }
 }
 
+/** PID_MAX_LIMIT on 64-bit (include/linux/threads.h): pid_max can be set no higher. */
+const PID_MAX_LIMIT = 4 * 1024 * 1024;
+
 /**
- * tst_get_unused_pid(): a pid nobody has. LTP reads pid_max from /proc (no procfs here), so
- * a child is forked and reaped: its pid stays free until the allocator wraps around.
+ * tst_get_unused_pid(): a pid nobody has. LTP returns pid_max from /proc (pids stay below
+ * it); without procfs, the highest pid_max Linux allows is such a pid on any configuration.
+ * kill(pid, 0) confirms nobody has it.
  */
 export async function tst_get_unused_pid(): Promise<number> {
-  const pid = await SAFE_FORK(() => 0);
-  await SAFE_WAITPID(pid);
-  return pid;
+  if ((await kill(PID_MAX_LIMIT, 0)) !== -1 || errno() !== ESRCH) tst_brk(TBROK | TERRNO, `pid ${PID_MAX_LIMIT} is in use`);
+  return PID_MAX_LIMIT;
 }

@@ -1,11 +1,16 @@
 import { EEXIST } from "../linux/include/uapi/errno.js";
-import { signalName, SIGKILL } from "../linux/include/uapi/signal.js";
+import { CLONE_VFORK, CLONE_VM } from "../linux/include/uapi/sched.js";
+import { signalName, SIGCHLD, SIGKILL } from "../linux/include/uapi/signal.js";
 import { __WALL } from "../linux/include/uapi/wait.js";
 import { setJob, type JobContext } from "./context.js";
 import { chdir, cloneProcess, errno, FORK_FLAGS, mkdir, waitpid, _exit } from "./libc.js";
-import type { MachineExit, Target } from "./target.js";
+import { libcStart } from "./stdlib.js";
+import type { MachineExit, ProgramImage, Target } from "./target.js";
+import { exitStatusFor } from "./tst_child.js";
 import { checkKconfigSyntax, unmetKconfigs } from "./tst_kconfig.js";
-import { exitStatusFor, tst_reap_children } from "./tst_safe_macros.js";
+import { optionsHelp, parseOptions } from "./tst_options.js";
+import { tst_reap_children } from "./tst_safe_macros.js";
+import { hasMmu } from "./unistd.js";
 import { Results, TBROK, TCONF, TERRNO, TINFO, tst_brk, tst_res, TstBrk, type Counts, type ResultLine } from "./tst_res.js";
 import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "./wait.js";
 
@@ -29,6 +34,11 @@ export interface TestDescription {
   readonly timeout?: number;
   /** [kind, value] pairs such as ["linux-git", "<commit>"] or ["CVE", "..."]. */
   readonly tags?: readonly (readonly [string, string])[];
+  /**
+   * LTP's .options: getopt letters ("n:" takes a value, "v" is a flag) and their help. The
+   * runtest line's arguments are parsed before setup; tst_option("n") reads a value.
+   */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface TestCase extends TestDescription {
@@ -40,6 +50,9 @@ export function defineTest(d: TestDescription): TestCase {
   if (!d.test === !d.test_all) throw new Error("a testcase needs exactly one of test (with tcnt) and test_all");
   if (d.test && !(Number.isInteger(d.tcnt) && d.tcnt! > 0)) throw new Error("test(n) needs tcnt > 0");
   if (d.needs_kconfigs) checkKconfigSyntax(d.needs_kconfigs);
+  for (const k of Object.keys(d.options ?? {})) {
+    if (!/^[A-Za-z0-9]:?$/.test(k)) throw new Error(`option "${k}": one letter or digit, with a ':' if it takes a value`);
+  }
   return { ...d, __ltpTestcase: true };
 }
 
@@ -104,17 +117,34 @@ function testProcess(test: TestCase, ctx: JobContext): () => Promise<void> {
   };
 }
 
-/** The library's main process (pid 1): checks needs, makes the tmpdir, forks the test. */
+/**
+ * How the library starts the test process: fork, or without an MMU vfork (the library only
+ * waits for it, so sharing its memory is harmless), as a C library for such machines offers.
+ */
+function testProcessFlags(): number {
+  return hasMmu() ? FORK_FLAGS : CLONE_VM | CLONE_VFORK | SIGCHLD;
+}
+
+/** The library's main process (pid 1): parses options, checks needs, makes the tmpdir, forks the test. */
 function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
   return async () => {
     try {
+      libcStart();
+      if (test.options || ctx.args.length) {
+        const parsed = parseOptions(test.options ?? {}, ctx.args);
+        if (typeof parsed === "string") {
+          for (const line of [parsed, ...optionsHelp(test.options ?? {})]) tst_res(TINFO, line);
+          tst_brk(TBROK, "Invalid option");
+        }
+        for (const [k, v] of parsed) ctx.options.set(k, v);
+      }
       if (test.needs_kconfigs) {
         const unmet = unmetKconfigs(test.needs_kconfigs, (n) => ctx.target.kconfig(n));
         for (const c of unmet) tst_res(TINFO, `Constraint '${c}' not satisfied!`);
         if (unmet.length) tst_brk(TCONF, "Aborting due to unsuitable kernel config, see above!", "not-configured");
       }
       if (test.needs_tmpdir) await makeTmpdir(ctx.tid, ctx.seed);
-      const pid = await cloneProcess(FORK_FLAGS, testProcess(test, ctx));
+      const pid = await cloneProcess(testProcessFlags(), testProcess(test, ctx));
       if (pid === -1) tst_brk(TBROK | TERRNO, "fork() failed");
       const { status } = await waitpid(pid, __WALL);
       if (WIFSIGNALED(status) && WTERMSIG(status) === SIGKILL) tst_res(TBROK, "Test killed! (timeout?)");
@@ -131,19 +161,24 @@ function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
   };
 }
 
+/** The environment a testcase is started with, as a runner's shell would pass it. */
+export const TEST_ENVIRONMENT: readonly string[] = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TMPDIR=/tmp"];
+
 /** Runs a testcase on a booted target: LTP's tst_run_tcases(). */
 export async function runTest(
   test: TestCase, target: Target, opts: { tid: string; seed: number; args?: readonly string[] },
 ): Promise<TestOutcome> {
   const results = new Results(`${opts.tid}.ts`);
+  const args = opts.args ?? [];
   const ctx: JobContext = {
-    target, results, tid: opts.tid, seed: opts.seed, args: opts.args ?? [], testProcess: null, numbers: new Map(),
+    target, results, tid: opts.tid, seed: opts.seed, args, options: new Map(), testProcess: null, numbers: new Map(),
   };
+  const image: ProgramImage = { argv: [opts.tid, ...args], envp: TEST_ENVIRONMENT };
   setJob(ctx);
   let machine: MachineExit;
   try {
     results.log.push(`tst_test.ts: TINFO: Tested kernel: emulated Linux 6.12 ${target.configName} ${target.arch}`);
-    machine = await target.run(libraryMain(test, ctx));
+    machine = await target.run(libraryMain(test, ctx), image);
     if (machine.kind === "deadlock") {
       results.add(TBROK, `deadlock: every task is blocked and no timer is pending: ${machine.sleepers.join(", ")}`);
     }

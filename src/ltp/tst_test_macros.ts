@@ -41,3 +41,19 @@ export async function TST_EXP_FAIL(call: number | Promise<number>, expected: num
   tst_res(TFAIL | 0x200, `${description} expected ${errnoText(expected)}`);
   return false;
 }
+
+/** TST_EXP_EXPR(): TPASS with the description when the expression holds, TFAIL otherwise. */
+export function TST_EXP_EXPR(expr: boolean, description: string): boolean {
+  tst_res(expr ? TPASS : TFAIL, `Expect: ${description}`);
+  return expr;
+}
+
+/** TST_EXP_EQ_LI(): two integers must be equal; the message names both expressions. */
+export function TST_EXP_EQ_LI(val: number, expected: number, valName = "val", expectedName = "expected"): boolean {
+  if (val === expected) {
+    tst_res(TPASS, `${valName} == ${expectedName} (${val})`);
+    return true;
+  }
+  tst_res(TFAIL, `${valName} (${val}) != ${expectedName} (${expected})`);
+  return false;
+}

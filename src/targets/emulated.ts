@@ -1,7 +1,11 @@
-import { Kernel, USER_DATA_BASE, USER_DATA_SIZE } from "../linux/init/main.js";
+import { Kernel, USER_DATA_BASE, USER_DATA_SIZE, type BootOptions } from "../linux/init/main.js";
 import type { Task } from "../linux/include/linux/sched.js";
+import { SIGSEGV } from "../linux/include/uapi/signal.js";
 import type { LinkedKernel } from "../linux/kbuild/link.js";
-import type { EnosysExplanation, MachineExit, Target, UserProcess } from "../ltp/target.js";
+import {
+  UserFault, type EnosysExplanation, type MachineExit, type ProgramImage, type Target, type UserMemory,
+  type UserProcess,
+} from "../ltp/target.js";
 import { resolveSyscall } from "../resolver/resolve.js";
 
 const numberTables = new WeakMap<LinkedKernel, Map<string, number>>();
@@ -15,13 +19,56 @@ function numbers(linked: LinkedKernel): Map<string, number> {
   return m;
 }
 
+const DATA_SEGMENT = { start: USER_DATA_BASE, size: USER_DATA_SIZE } as const;
+
+/**
+ * One emulated task seen as a process running user code, and its memory as that code sees
+ * it: through the task's current mm (none once it has exited). One object per task, kept in
+ * the task's userContext slot: a fork costs no map insertion.
+ */
+class EmulatedProcess implements UserProcess, UserMemory {
+  readonly memory: UserMemory = this;
+  readonly heap = DATA_SEGMENT;
+
+  constructor(private readonly kernel: Kernel, private readonly task: Task) {}
+
+  syscall(nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
+    return this.kernel.syscall(this.task, nr, a0, a1, a2, a3, a4, a5);
+  }
+
+  setChildEntry(entry: () => Promise<void>): void {
+    this.task.childEntry = entry;
+  }
+
+  get startStack(): number {
+    return this.task.mm?.startStack ?? 0;
+  }
+
+  read(addr: number, len: number): Uint8Array | null {
+    return this.task.mm?.read(addr, len) ?? null;
+  }
+
+  write(addr: number, data: Uint8Array): boolean {
+    return this.task.mm?.write(addr, data) ?? false;
+  }
+
+  getInt32(addr: number): number | null {
+    return this.task.mm?.getInt32(addr) ?? null;
+  }
+
+  putInt32(addr: number, value: number): boolean {
+    return this.task.mm?.putInt32(addr, value) ?? false;
+  }
+}
+
 /** The emulated kernel of this repository behind the test API's target interface. */
 export class EmulatedTarget implements Target {
   readonly kernel: Kernel;
-  private readonly processes = new WeakMap<Task, UserProcess>();
 
-  constructor(private readonly linked: LinkedKernel, seed: number) {
-    this.kernel = new Kernel(linked, seed);
+  constructor(private readonly linked: LinkedKernel, seed: number, boot: BootOptions = {}) {
+    this.kernel = new Kernel(linked, seed, boot);
+    // User code that touched memory it may not is a page fault the MMU raised: SIGSEGV.
+    this.kernel.trapSignal = (error) => (error instanceof UserFault ? SIGSEGV : 0);
   }
 
   get arch(): string {
@@ -45,9 +92,9 @@ export class EmulatedTarget implements Target {
     return { category: r.category, reason: r.reason, builtIn: r.category === "implemented" };
   }
 
-  run(main: (init: UserProcess) => Promise<void>): Promise<MachineExit> {
+  run(main: (init: UserProcess) => Promise<void>, image?: ProgramImage): Promise<MachineExit> {
     const kernel = this.kernel;
-    const init = kernel.start(() => main(this.process(init)), "ltp");
+    const init = kernel.start(() => main(this.process(init)), "ltp", image);
     return kernel.halted.then((e) => e.kind === "halted"
       ? e
       : { kind: "deadlock", sleepers: e.sleepers.map((s) => `pid ${s.pid} (${s.comm}) in ${s.waitChannel}`) });
@@ -74,19 +121,6 @@ export class EmulatedTarget implements Target {
   }
 
   private process(task: Task): UserProcess {
-    let p = this.processes.get(task);
-    if (p) return p;
-    const kernel = this.kernel;
-    p = {
-      syscall: (nr, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0) => kernel.syscall(task, nr, a0, a1, a2, a3, a4, a5),
-      setChildEntry: (entry) => { task.childEntry = entry; },
-      memory: {
-        read: (addr, len) => task.mm?.read(addr, len) ?? null,
-        write: (addr, data) => task.mm?.write(addr, data) ?? false,
-      },
-      heap: { start: USER_DATA_BASE, size: USER_DATA_SIZE },
-    };
-    this.processes.set(task, p);
-    return p;
+    return (task.userContext as EmulatedProcess | null) ?? (task.userContext = new EmulatedProcess(this.kernel, task));
   }
 }

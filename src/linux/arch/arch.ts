@@ -16,11 +16,25 @@ export interface Arch {
    * int (a probe: syscall((1UL << 32) + 39) was getpid); riscv compares the whole a7.
    */
   readonly nrIs32Bit: boolean;
+  /** TASK_SIZE with an MMU: x86_64's 4-level paging, riscv64's sv48 (its mmap window on larger modes). */
+  readonly taskSize: number;
+  /** STACK_TOP: where the first process's stack ends (no randomization). */
+  readonly stackTop: number;
+  /** struct sigaction has sa_restorer (SA_RESTORER exists): x86 yes, riscv no. */
+  readonly hasSaRestorer: boolean;
+  /** e_machine of the ELF core files it dumps: EM_X86_64 62, EM_RISCV 243. */
+  readonly elfMachine: number;
 }
 
 export const ARCHES: readonly Arch[] = [
-  { name: "x86_64", dir: "x86", table: SYSCALL_64, hasSingleStep: true, nrIs32Bit: true },
-  { name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false, nrIs32Bit: false },
+  {
+    name: "x86_64", dir: "x86", table: SYSCALL_64, hasSingleStep: true, nrIs32Bit: true,
+    taskSize: 2 ** 47 - 4096, stackTop: 2 ** 47 - 4096, hasSaRestorer: true, elfMachine: 62,
+  },
+  {
+    name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false, nrIs32Bit: false,
+    taskSize: 2 ** 47, stackTop: 2 ** 47, hasSaRestorer: false, elfMachine: 243,
+  },
 ];
 
 export class UnknownArchError extends Error {

@@ -1,7 +1,5 @@
 import type { File } from "./file_table.js";
 
-/** NR_OPEN_DEFAULT's soft RLIMIT_NOFILE as most systems start: 1024. */
-export const INR_OPEN_CUR = 1024;
 
 /**
  * struct files_struct: the descriptor table, shared with CLONE_FILES, copied by fork

@@ -1,4 +1,5 @@
 import type { Task } from "../include/linux/sched.js";
+import { nofileLimit } from "../include/linux/sched/signal.js";
 import { EBADF, EINVAL, EMFILE } from "../include/uapi/errno.js";
 import { O_CLOEXEC } from "../include/uapi/fcntl.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
@@ -13,7 +14,7 @@ export function allocFd(task: Task, start: number): number {
   const files = task.files!;
   let fd = Math.max(start, files.nextFd);
   while (fd < files.fd.length && files.fd[fd]) fd++;
-  return fd >= task.rlimNofile ? -EMFILE : fd;
+  return fd >= nofileLimit(task) ? -EMFILE : fd;
 }
 
 /** fd_install(): puts a file at a free descriptor from allocFd(). */
@@ -65,7 +66,7 @@ function doDup2(task: Task, file: File, newfd: number, flags: number): number {
 function dup3(task: Task, oldfd: number, newfd: number, flags: number): number {
   if ((flags & ~O_CLOEXEC) !== 0) return -EINVAL;
   if (oldfd === newfd) return -EINVAL;
-  if (newfd < 0 || newfd >= task.rlimNofile) return -EBADF;
+  if (newfd < 0 || newfd >= nofileLimit(task)) return -EBADF;
   const file = task.files!.get(oldfd);
   if (!file) return -EBADF;
   return doDup2(task, file, newfd, flags);

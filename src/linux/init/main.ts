@@ -1,19 +1,43 @@
 import { SighandStruct, Task, TaskState, type UserEntry } from "../include/linux/sched.js";
+import { initRlimits, SignalStruct, SIGNAL_UNKILLABLE } from "../include/linux/sched/signal.js";
 import { INIT_CRED } from "../kernel/cred.js";
 import { PidTable } from "../kernel/pid.js";
 import { Scheduler, seededRandom } from "../kernel/sched.js";
-import { doExit, NEVER } from "../kernel/exit.js";
+import { doExit, never } from "../kernel/exit.js";
+import { forceSigFault } from "../kernel/signal.js";
 import { SIGKILL } from "../include/uapi/signal.js";
 import { FilesStruct } from "../fs/fdtable.js";
 import { FsStruct } from "../fs/fs_struct.js";
 import { RamFs } from "../fs/inode.js";
-import { MmStruct, PROT_READ, PROT_WRITE } from "../mm/mm.js";
+import { MmStruct, NommuMemory, PAGE_SIZE, type MmLayout } from "../mm/mm.js";
+import { setupProgramImage, type ProgramImage } from "../fs/binfmt_elf.js";
 import type { LinkedKernel } from "../kbuild/link.js";
 import type { SyscallHandler } from "../kbuild/object.js";
+
+export type { ProgramImage };
 
 /** Where the first program's data segment (its heap, for the libc) is mapped. */
 export const USER_DATA_BASE = 0x10000000;
 export const USER_DATA_SIZE = 16 << 20;
+
+/** The machine's memory unless a boot option says otherwise: 2 GiB of RAM, no swap. */
+export const DEFAULT_MEM = 2 ** 31;
+/** THREAD_SIZE: each task's kernel stack, 16 KiB on x86_64 and riscv64 (set_max_threads() divides by 8 of them). */
+const THREAD_SIZE = 16 << 10;
+/** MIN_THREADS and MAX_THREADS (FUTEX_TID_MASK), kernel/fork.c. */
+const MIN_THREADS = 20, MAX_THREADS = 0x3fffffff;
+/** MIN_GAP: the least room mmap_base leaves below the stack (no randomization). */
+const MMAP_MIN_GAP = 128 << 20;
+
+/** What the kernel command line and sysctls would set for a boot. */
+export interface BootOptions {
+  /** mem=: RAM in bytes. */
+  readonly mem?: number;
+  /** Swap in bytes. */
+  readonly swap?: number;
+  /** kernel.pid_max (default 32768). */
+  readonly pidMax?: number;
+}
 
 /** How a booted kernel stopped. */
 export type KernelExit =
@@ -43,14 +67,50 @@ export class Kernel {
   /** Resolves when init exits or the system deadlocks. */
   readonly halted: Promise<KernelExit>;
   init: Task | null = null;
+  /** totalram_pages() and total_swap_pages: what overcommit and max_threads are measured by. */
+  readonly totalramPages: number;
+  readonly totalSwapPages: number;
+  /** max_threads (kernel.threads-max) and nr_threads. */
+  readonly maxThreads: number;
+  nrThreads = 0;
+  /** UCOUNT_RLIMIT_NPROC of each real uid: its tasks, zombies included, until released. */
+  readonly nprocByUid = new Map<number, number>();
+  /** CONFIG_MMU, looked up once. */
+  readonly mmu: boolean;
+  /** The one memory of a machine without an MMU. */
+  readonly nommuMemory: NommuMemory | null;
+  /** Where address spaces put things (every process shares the arch's layout). */
+  readonly layout: MmLayout;
+  /**
+   * Which CPU trap an exception thrown by user code stands for: the signal it raises (an
+   * access the MMU refused: SIGSEGV), or 0 for anything else, which is a bug (an oops). Set by
+   * whoever runs user code on this kernel; the kernel cannot tell on its own.
+   */
+  trapSignal: (error: unknown) => number = () => 0;
   private readonly table: readonly SyscallHandler[];
   private readonly nrIs32Bit: boolean;
   private nextId = 1;
   private finish!: (e: KernelExit) => void;
   private done = false;
 
-  constructor(readonly linked: LinkedKernel, readonly seed: number) {
+  constructor(readonly linked: LinkedKernel, readonly seed: number, boot: BootOptions = {}) {
     this.table = linked.handlers;
+    this.totalramPages = Math.floor((boot.mem ?? DEFAULT_MEM) / PAGE_SIZE);
+    this.totalSwapPages = Math.floor((boot.swap ?? 0) / PAGE_SIZE);
+    // set_max_threads(): thread stacks may use an eighth of memory.
+    this.maxThreads = Math.min(MAX_THREADS, Math.max(MIN_THREADS, Math.floor((this.totalramPages * PAGE_SIZE) / (THREAD_SIZE * 8))));
+    this.mmu = linked.config.enabled("MMU");
+    this.nommuMemory = this.mmu ? null : new NommuMemory();
+    const arch = linked.arch;
+    // arch/riscv without an MMU: TASK_SIZE is -1UL (everything is addressable).
+    const taskSize = this.mmu ? arch.taskSize : Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % PAGE_SIZE);
+    this.layout = {
+      taskSize,
+      // mmap_base(): the stack's limit plus its guard gap, at least 128 MiB, below STACK_TOP.
+      mmapBase: arch.stackTop - MMAP_MIN_GAP,
+      mmapMinAddr: this.mmu ? Number(linked.config.value("DEFAULT_MMAP_MIN_ADDR")) || PAGE_SIZE : 0,
+    };
+    if (boot.pidMax !== undefined) this.pids.pidMax = boot.pidMax;
     this.nrIs32Bit = linked.arch.nrIs32Bit;
     this.halted = new Promise((resolve) => (this.finish = resolve));
     this.sched = new Scheduler(seed, () => this.idle());
@@ -65,19 +125,26 @@ export class Kernel {
   }
 
   /**
-   * Starts pid 1 running `entry`, with a fresh address space that has a data segment at
-   * USER_DATA_BASE, an empty descriptor table and / as root and working directory.
+   * Starts pid 1 running `entry`: a fresh address space with a data segment at USER_DATA_BASE
+   * (the heap's break just above it) and a stack holding argv and envp as exec leaves them, an
+   * empty descriptor table, / as root and working directory, INIT_RLIMITS. Like the global
+   * init, it is unkillable by signals it does not handle.
    */
-  start(entry: UserEntry, comm: string): Task {
+  start(entry: UserEntry, comm: string, image: ProgramImage = { argv: [comm], envp: [] }): Task {
     const pid = this.pids.alloc()!;
-    const mm = new MmStruct(this.newId());
-    mm.map(USER_DATA_BASE, USER_DATA_SIZE, PROT_READ | PROT_WRITE, "[heap]");
+    const mm = new MmStruct(this.newId(), this.layout, this.nommuMemory);
+    setupProgramImage(mm, this.linked.arch, image, USER_DATA_BASE, USER_DATA_SIZE);
     const root = this.rootfs.root;
+    const signal = new SignalStruct(initRlimits(this.maxThreads));
+    signal.flags |= SIGNAL_UNKILLABLE;
     const task = new Task(this, pid, {
       parent: null, pgid: pid, sid: pid, mm, files: new FilesStruct(this.newId()),
-      fs: new FsStruct(this.newId(), root, root), sighand: new SighandStruct(this.newId()),
+      fs: new FsStruct(this.newId(), root, root), sighand: new SighandStruct(this.newId()), signal,
       cred: INIT_CRED, exitSignal: 0, comm,
     });
+    signal.threads.push(task);
+    this.nrThreads++;
+    this.nprocByUid.set(task.cred.uid, 1);
     this.pids.attach(task);
     this.init = task;
     task.entry = entry;
@@ -100,8 +167,14 @@ export class Kernel {
     run.then(
       () => { if (task.state === TaskState.Running) doExit(task, 0); },
       (error: unknown) => {
+        if (task.state !== TaskState.Running) return;
+        const sig = this.trapSignal(error);
+        if (sig) {
+          void forceSigFault(task, sig);
+          return;
+        }
         this.oopses.push({ pid: task.pid, syscall: -1, error });
-        if (task.state === TaskState.Running) doExit(task, SIGKILL);
+        doExit(task, SIGKILL);
       },
     );
   }
@@ -127,7 +200,7 @@ export class Kernel {
   private oops(task: Task, nr: number, error: unknown): Promise<never> {
     this.oopses.push({ pid: task.pid, syscall: nr, error });
     if (task.state === TaskState.Running) doExit(task, SIGKILL);
-    return NEVER;
+    return never();
   }
 
   /** init exited: the machine stops (Linux would panic; the job is over). */

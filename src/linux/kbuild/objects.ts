@@ -1,11 +1,18 @@
+import { arch_riscv_kernel_sys_riscv_c } from "../arch/riscv/kernel/sys_riscv.js";
+import { arch_x86_kernel_sys_x86_64_c } from "../arch/x86/kernel/sys_x86_64.js";
+import { fs_fcntl_c } from "../fs/fcntl.js";
 import { fs_file_c } from "../fs/file.js";
 import { fs_namei_c } from "../fs/namei.js";
 import { fs_open_c } from "../fs/open.js";
+import { fs_read_write_c } from "../fs/read_write.js";
 import { kernel_exit_c } from "../kernel/exit.js";
 import { kernel_fork_c } from "../kernel/fork.js";
 import { kernel_kcmp_c } from "../kernel/kcmp.js";
 import { kernel_signal_c } from "../kernel/signal.js";
 import { kernel_sys_c } from "../kernel/sys.js";
+import { mm_mmap_c } from "../mm/mmap.js";
+import { mm_mprotect_c } from "../mm/mprotect.js";
+import { mm_nommu_c } from "../mm/nommu.js";
 import type { KernelObject } from "./object.js";
 
 /**
@@ -13,12 +20,19 @@ import type { KernelObject } from "./object.js";
  * is all it takes for its SYSCALL_DEFINEs to be linked wherever its rule builds it.
  */
 export const KERNEL_OBJECTS: readonly KernelObject[] = [
+  arch_riscv_kernel_sys_riscv_c,
+  arch_x86_kernel_sys_x86_64_c,
   kernel_exit_c,
   kernel_fork_c,
   kernel_kcmp_c,
   kernel_signal_c,
   kernel_sys_c,
+  fs_fcntl_c,
   fs_file_c,
   fs_namei_c,
   fs_open_c,
+  fs_read_write_c,
+  mm_mmap_c,
+  mm_mprotect_c,
+  mm_nommu_c,
 ];

@@ -1,3 +1,5 @@
+import type { Task } from "../include/linux/sched.js";
+
 /** struct cred: the identity a task acts with. */
 export interface Cred {
   readonly uid: number; readonly euid: number; readonly suid: number; readonly fsuid: number;
@@ -7,7 +9,8 @@ export interface Cred {
 }
 
 /** include/uapi/linux/capability.h */
-export const CAP_SYS_PTRACE = 19;
+export const CAP_KILL = 5, CAP_IPC_LOCK = 14, CAP_SYS_RAWIO = 17, CAP_SYS_PTRACE = 19, CAP_SYS_ADMIN = 21,
+  CAP_SYS_RESOURCE = 24, CAP_CHECKPOINT_RESTORE = 40;
 
 const ALL_CAPS: ReadonlySet<number> = new Set(Array.from({ length: 41 }, (_, i) => i));
 
@@ -15,6 +18,19 @@ const ALL_CAPS: ReadonlySet<number> = new Set(Array.from({ length: 41 }, (_, i) 
 export const INIT_CRED: Cred = Object.freeze({
   uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, capEffective: ALL_CAPS,
 });
+
+/**
+ * commit_creds(): the task acts with `cred` from now on. Its process count moves to the new
+ * real uid (what RLIMIT_NPROC limits), as commit_creds() moves the ucounts.
+ */
+export function commitCreds(task: Task, cred: Cred): void {
+  const counts = task.kernel.nprocByUid;
+  if (cred.uid !== task.cred.uid) {
+    counts.set(task.cred.uid, counts.get(task.cred.uid)! - 1);
+    counts.set(cred.uid, (counts.get(cred.uid) ?? 0) + 1);
+  }
+  task.cred = cred;
+}
 
 /** An unprivileged identity: uid and gid everywhere, no capabilities. */
 export function userCred(uid: number, gid = uid): Cred {

@@ -1,27 +1,56 @@
 import { TaskState, type Task } from "../include/linux/sched.js";
-import { ECHILD, EFAULT, EINVAL, ESRCH } from "../include/uapi/errno.js";
-import { SIGCHLD } from "../include/uapi/signal.js";
-import { WCONTINUED, WNOHANG, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD } from "../include/uapi/wait.js";
+import { SIGNAL_GROUP_EXIT } from "../include/linux/sched/signal.js";
+import { EBADF, ECHILD, EFAULT, EINVAL, ESRCH } from "../include/uapi/errno.js";
+import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, _NSIG } from "../include/uapi/signal.js";
+import {
+  P_ALL, P_PGID, P_PID, P_PIDFD, WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WSTOPPED, WUNTRACED, __WALL, __WCLONE,
+  __WNOTHREAD,
+} from "../include/uapi/wait.js";
 import { exitFiles } from "../fs/file.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
-import { putUserInt } from "../mm/mm.js";
+import { PROT_WRITE, putUserInt } from "../mm/mm.js";
+import { sendSignal } from "./signal.js";
 
-/** What a system call that does not return (exit) gives its caller to await. */
-export const NEVER = new Promise<never>(() => {});
-
-/** The tasks waiting in wait4()/waitid() for a child of theirs to change state. */
-const waiters = new WeakMap<Task, Set<Task>>();
-
-function wakeWaiters(parent: Task): void {
-  const set = waiters.get(parent.groupLeader);
-  if (!set) return;
-  for (const t of set) parent.kernel.sched.wake(t);
-  set.clear();
+/**
+ * What a system call that does not return (exit) gives its caller to await: a promise that
+ * never settles. A fresh one each time: a shared one would keep every exited task's code (and
+ * through it its task and memory) reachable from its list of waiting continuations forever.
+ */
+export function never(): Promise<never> {
+  return new Promise<never>(() => {});
 }
 
-/** Is `leader` the only task of its thread group left? (thread_group_empty()) */
+/** __wake_up_parent(): every task of the parent's group asleep in a wait. */
+function wakeWaiters(parent: Task): void {
+  const waiters = parent.signal.waitChldexit;
+  if (!waiters) return;
+  for (const t of waiters) parent.kernel.sched.wake(t);
+  waiters.length = 0;
+}
+
+/** thread_group_empty(): the leader is the only task of its group left. */
 function threadGroupEmpty(leader: Task): boolean {
-  return !leader.kernel.pids.all().some((t) => t !== leader && t.tgid === leader.tgid);
+  return leader.signal.threads.length === 1;
+}
+
+/**
+ * do_notify_parent(): sends the exit signal and wakes the parent's waiters. A parent whose
+ * SIGCHLD is SIG_IGN (no signal at all then) or has SA_NOCLDWAIT does not want zombies: the
+ * child is reaped at once (autoreap). probe: SIGCHLD blocked, child exited: pending; SIG_IGN:
+ * waitpid() blocked until the child exited, then ECHILD, and SIGCHLD was never pending;
+ * SA_NOCLDWAIT: pending, and waitpid() gave ECHILD.
+ */
+function notifyParent(tsk: Task, sig: number): boolean {
+  const parent = tsk.parent!;
+  const psig = parent.sighand.action;
+  let autoreap = false;
+  if (sig === SIGCHLD && (psig.handler[SIGCHLD - 1] === SIG_IGN || psig.flags[SIGCHLD - 1]! & SA_NOCLDWAIT)) {
+    autoreap = true;
+    if (psig.handler[SIGCHLD - 1] === SIG_IGN) sig = 0;
+  }
+  if (sig > 0 && sig <= _NSIG) sendSignal(sig, parent, true);
+  wakeWaiters(parent);
+  return autoreap;
 }
 
 /**
@@ -29,12 +58,18 @@ function threadGroupEmpty(leader: Task): boolean {
  * group whose leader is already a zombie goes, the leader's parent is told at last.
  */
 function releaseTask(task: Task): void {
+  const kernel = task.kernel;
   task.state = TaskState.Dead;
   task.parent?.children.delete(task);
-  task.kernel.pids.free(task.pid);
+  kernel.pids.free(task.pid);
+  const threads = task.signal.threads;
+  threads.splice(threads.indexOf(task), 1);
+  kernel.nrThreads--;
+  const uid = task.cred.uid;
+  kernel.nprocByUid.set(uid, kernel.nprocByUid.get(uid)! - 1);
   const leader = task.groupLeader;
-  if (leader !== task && leader.state === TaskState.Zombie && leader.parent && threadGroupEmpty(leader)) {
-    wakeWaiters(leader.parent);
+  if (leader !== task && leader.state === TaskState.Zombie && threadGroupEmpty(leader) && notifyParent(leader, leader.exitSignal)) {
+    releaseTask(leader);
   }
 }
 
@@ -44,32 +79,51 @@ function releaseTask(task: Task): void {
  * its getppid(); once the last thread was gone it read 1).
  */
 function findNewReaper(task: Task): Task {
-  const alive = task.kernel.pids.all().find((t) =>
-    t !== task && t.tgid === task.tgid && (t.state === TaskState.Running || t.state === TaskState.Sleeping));
+  const alive = task.signal.threads.find((t) => t !== task && (t.state === TaskState.Running || t.state === TaskState.Sleeping));
   return alive ?? task.kernel.init!;
 }
 
 /**
- * do_exit(): drop the address space, files, fs and the rest, hand the children to init,
- * then become a zombie for the parent to reap (or be reaped at once when nobody will:
- * threads, whose exit_signal is -1). `status` is the wait status (code << 8, or a signal).
+ * forget_original_parent(): children go to the new reaper, every thread of theirs included.
+ * A reparent to another group resets the exit signal to SIGCHLD and tells the new parent
+ * about a child that is already a zombie (reparent_leader()); a threaded one tells nobody.
+ */
+function forgetOriginalParent(task: Task): void {
+  const reaper = findNewReaper(task);
+  const threaded = reaper.signal === task.signal;
+  for (const child of task.children) {
+    for (const t of child.signal.threads) t.parent = reaper;
+    child.parent = reaper;
+    reaper.children.add(child);
+    if (threaded) continue;
+    child.exitSignal = SIGCHLD;
+    if (child.state === TaskState.Zombie && threadGroupEmpty(child) && notifyParent(child, SIGCHLD)) releaseTask(child);
+  }
+  task.children.clear();
+}
+
+/**
+ * do_exit(): drop the address space, files, fs and the rest, hand the children on, then
+ * become a zombie for the parent to reap (or be reaped at once when nobody will: threads,
+ * children of a parent ignoring SIGCHLD). `status` is the wait status (code << 8, or the
+ * signal, with 0x80 if it dumped core).
  */
 export function doExit(task: Task, status: number): Promise<never> {
   exitTask(task, status);
   task.kernel.sched.exited(task);
-  return NEVER;
+  return never();
 }
 
 function exitTask(task: Task, status: number): void {
   const kernel = task.kernel;
   task.exitCode = status;
-  // mm_release(): clear_child_tid is written before the address space goes away.
+  // mm_release(): clear_child_tid is written and the vfork parent released before the mm goes.
   if (task.clearChildTid && task.mm) putUserInt(task.mm, task.clearChildTid, 0);
   if (task.vforkParent) { kernel.sched.wake(task.vforkParent); task.vforkParent = null; }
-  if (task.mm) { task.mm.users--; task.mm = null; }
+  if (task.mm) { task.mm.release(); task.mm = null; }
   exitFiles(task);
   if (task.fs) { task.fs.users--; task.fs = null; }
-  task.sighand.count--;
+  task.sighand.release();
   if (task.sysvsemUndo) { task.sysvsemUndo.refcnt--; task.sysvsemUndo = null; }
   task.ioContext = null;
 
@@ -78,91 +132,171 @@ function exitTask(task: Task, status: number): void {
     kernel.halt(status);
     return;
   }
-  // forget_original_parent(): children are reparented to the new reaper, every thread of
-  // theirs included; a threaded reparent (within the group) notifies nobody.
-  const reaper = findNewReaper(task);
-  const threaded = reaper.tgid === task.tgid;
-  let zombieToReaper = false;
-  for (const child of task.children) {
-    for (const t of kernel.pids.all()) if (t.tgid === child.tgid) t.parent = reaper;
-    child.parent = reaper;
-    reaper.children.add(child);
-    if (!threaded && child.state === TaskState.Zombie && threadGroupEmpty(child)) zombieToReaper = true;
-  }
-  task.children.clear();
-  if (zombieToReaper) wakeWaiters(reaper);
+  forgetOriginalParent(task);
+  // exit_notify(): a leader whose other threads still run does not notify its parent yet;
+  // the last thread's release does (delay_group_leader()). Other threads reap themselves.
+  task.state = TaskState.Zombie;
+  const leader = task === task.groupLeader;
+  const autoreap = !leader || (threadGroupEmpty(task) && notifyParent(task, task.exitSignal));
+  if (autoreap && task.state === TaskState.Zombie) releaseTask(task);
+}
 
-  if (task.exitSignal === -1 || !task.parent) {
-    releaseTask(task);
-  } else {
-    task.state = TaskState.Zombie;
-    // exit_notify(): a leader whose other threads still run does not notify its parent
-    // yet; the last thread's release does (delay_group_leader()).
-    if (threadGroupEmpty(task)) wakeWaiters(task.parent);
+/**
+ * Kills every other live thread of the group with `status` (zap_other_threads() and their
+ * exits): they are taken off the CPU and exit where they stand.
+ */
+export function zapThreads(task: Task, status: number): void {
+  const signal = task.signal;
+  signal.flags |= SIGNAL_GROUP_EXIT;
+  signal.groupExitCode = status;
+  for (const t of [...signal.threads]) {
+    if (t !== task && (t.state === TaskState.Running || t.state === TaskState.Sleeping)) killTask(t, status);
   }
 }
 
-/** Is `p` a child the wait options select? (eligible_pid() and eligible_child()) */
-function eligible(p: Task, upid: number, callerPgid: number, options: number): boolean {
-  if (upid > 0 ? p.tgid !== upid : upid === 0 ? p.pgid !== callerPgid : upid < -1 ? p.pgid !== -upid : false) return false;
+/** Ends a task that is not running: it is taken off the CPU and exits where it stands. */
+export function killTask(t: Task, status: number): void {
+  t.kernel.sched.dequeue(t);
+  exitTask(t, status);
+}
+
+/** do_group_exit(): every thread of the group dies with the same status. */
+export function doGroupExit(task: Task, status: number): Promise<never> {
+  zapThreads(task, status);
+  return doExit(task, status);
+}
+
+/** The selection of one wait: P_ALL, a pid, or a process group, and the options. */
+interface WaitOpts {
+  readonly type: number;
+  readonly id: number;
+  readonly options: number;
+}
+
+/** eligible_pid() and eligible_child(): is `p` a child these options wait for? */
+function eligible(p: Task, wo: WaitOpts): boolean {
+  if (wo.type === P_PID ? p.tgid !== wo.id : wo.type === P_PGID ? p.pgid !== wo.id : false) return false;
   // A "clone" child is one that does not send SIGCHLD: only __WCLONE (or __WALL) waits for it.
+  const options = wo.options;
   if (((p.exitSignal !== SIGCHLD) !== ((options & __WCLONE) !== 0)) && !(options & __WALL)) return false;
   return true;
 }
 
-const WAIT4_OPTIONS = WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL;
-
-/** kernel_wait4() */
-async function wait4(task: Task, upid: number, statAddr: number, options: number): Promise<number> {
-  if ((options >>> 0) & ~WAIT4_OPTIONS) return -EINVAL;
-  // -INT_MIN is not defined (kernel_wait4).
-  if (upid === -2147483648) return -ESRCH;
+/**
+ * do_wait(): scans the children of the caller's thread group (only its own with __WNOTHREAD)
+ * for a zombie it may report, sleeping until one appears. Returns the zombie, 0 for WNOHANG,
+ * or -ECHILD when no child is eligible at all.
+ */
+async function doWait(task: Task, wo: WaitOpts, channel: string): Promise<Task | number> {
   for (;;) {
-    // Children of every thread of the group count, unless __WNOTHREAD.
-    const parents = options & __WNOTHREAD
-      ? [task]
-      : task.kernel.pids.all().filter((t) => t.tgid === task.tgid);
+    const parents = wo.options & __WNOTHREAD ? [task] : task.signal.threads;
     let any = false;
     for (const parent of parents) {
       for (const child of parent.children) {
-        if (!eligible(child, upid, task.pgid, options)) continue;
+        if (!eligible(child, wo)) continue;
         any = true;
-        if (child.state !== TaskState.Zombie) continue;
         // delay_group_leader(): a zombie leader is reaped only once its threads are gone
-        // (a probe: wait4(leader, WNOHANG) gave 0 while a thread ran).
-        if (!threadGroupEmpty(child)) continue;
-        const pid = child.tgid;
-        const status = child.exitCode;
-        releaseTask(child);
-        // The child is reaped before the status is stored: a bad pointer still loses it.
-        if (statAddr !== 0 && !putUserInt(task.mm!, statAddr, status)) return -EFAULT;
-        return pid;
+        // (a probe: wait4(leader, WNOHANG) gave 0 while a thread ran). Only WEXITED reports it.
+        if (child.state === TaskState.Zombie && threadGroupEmpty(child) && wo.options & WEXITED) return child;
       }
     }
     if (!any) return -ECHILD;
-    if (options & WNOHANG) return 0;
-    let set = waiters.get(task.groupLeader);
-    if (!set) waiters.set(task.groupLeader, (set = new Set()));
-    set.add(task);
-    await task.kernel.sched.sleep(task, "wait4");
+    if (wo.options & WNOHANG) return 0;
+    (task.signal.waitChldexit ??= []).push(task);
+    await task.kernel.sched.sleep(task, channel);
   }
 }
 
+/** struct rusage: two timevals and fourteen longs. */
+const SIZEOF_RUSAGE = 144;
 
-/** do_group_exit(): every other thread of the group dies with the same status. */
-function doGroupExit(task: Task, status: number): Promise<never> {
-  for (const t of task.kernel.pids.all()) {
-    if (t !== task && t.tgid === task.tgid && t.state !== TaskState.Zombie && t.state !== TaskState.Dead) {
-      task.kernel.sched.dequeue(t);
-      exitTask(t, status);
-    }
+/** Stores the child's rusage; the emulation keeps no accounting, so every field is 0. */
+function putRusage(task: Task, addr: number): boolean {
+  return task.mm!.write(addr, new Uint8Array(SIZEOF_RUSAGE));
+}
+
+const WAIT4_OPTIONS = WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL;
+
+/**
+ * wait4(): the child is reaped before its status is stored, so a bad status pointer loses
+ * it; rusage is stored last. probe: status in a read-only page: EFAULT, then ECHILD; rusage
+ * at address 8: EFAULT with the status (0x300) stored, then ECHILD.
+ */
+async function wait4(task: Task, upid: number, statAddr: number, options: number, ru: number): Promise<number> {
+  if ((options >>> 0) & ~WAIT4_OPTIONS) return -EINVAL;
+  // -INT_MIN is not defined (kernel_wait4).
+  if (upid === -2147483648) return -ESRCH;
+  const wo: WaitOpts = upid === -1 ? { type: P_ALL, id: 0, options: options | WEXITED }
+    : upid < 0 ? { type: P_PGID, id: -upid, options: options | WEXITED }
+    : upid === 0 ? { type: P_PGID, id: task.pgid, options: options | WEXITED }
+    : { type: P_PID, id: upid, options: options | WEXITED };
+  const child = await doWait(task, wo, "wait4");
+  if (typeof child === "number") return child;
+  const pid = child.tgid;
+  const status = child.exitCode;
+  releaseTask(child);
+  if (statAddr !== 0 && !putUserInt(task.mm!, statAddr, status)) return -EFAULT;
+  if (ru !== 0 && !putRusage(task, ru)) return -EFAULT;
+  return pid;
+}
+
+const WAITID_OPTIONS = WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL;
+
+/** Offsets in siginfo_t of what waitid() stores: si_signo, si_errno, si_code, si_pid, si_uid, si_status. */
+const SI_SIGNO = 0, SI_ERRNO = 4, SI_CODE = 8, SI_PID = 16, SI_UID = 20, SI_STATUS = 24;
+
+/**
+ * waitid(): kernel_waitid_prepare()'s checks, do_wait(), then the siginfo — written even when
+ * the wait failed or found nothing (zeros then), so a bad infop turns any result into EFAULT.
+ * probe: no options or a bad one, idtype 7, P_PID 0 or -5, P_PGID -5: EINVAL; no children:
+ * ECHILD with every field 0; WNOHANG with a live child: 0, fields 0; killed by SIGTERM: code 2
+ * status 15; exit(42): code 1 status 42; SIGSEGV with a core: code 3 status 11; WNOWAIT left the
+ * child to be reaped again; a bad infop: EFAULT and the child was reaped.
+ */
+async function waitid(task: Task, which: number, upid: number, infop: number, options: number, ru: number): Promise<number> {
+  let err: number;
+  let child: Task | null = null;
+  if ((options >>> 0) & ~WAITID_OPTIONS || !(options & (WEXITED | WSTOPPED | WCONTINUED))) err = -EINVAL;
+  else if (which === P_ALL) err = 0;
+  else if (which === P_PID) err = upid <= 0 ? -EINVAL : 0;
+  else if (which === P_PGID) err = upid < 0 ? -EINVAL : 0;
+  // pidfds are not emulated: no descriptor refers to a process (pidfd_get_pid(): EBADF).
+  else if (which === P_PIDFD) err = upid < 0 ? -EINVAL : -EBADF;
+  else err = -EINVAL;
+  if (err === 0) {
+    const id = which === P_PGID && upid === 0 ? task.pgid : upid;
+    const r = await doWait(task, { type: which, id, options }, "waitid");
+    if (typeof r === "number") err = r;
+    else child = r;
   }
-  return doExit(task, status);
+  let info = { signo: 0, code: 0, pid: 0, uid: 0, status: 0 };
+  if (child) {
+    const s = child.exitCode;
+    const exited = (s & 0x7f) === 0;
+    info = {
+      signo: SIGCHLD, code: exited ? CLD_EXITED : s & 0x80 ? CLD_DUMPED : CLD_KILLED,
+      pid: child.tgid, uid: child.cred.uid, status: exited ? (s >> 8) & 0xff : s & 0x7f,
+    };
+    if (!(options & WNOWAIT)) releaseTask(child);
+    if (ru !== 0 && !putRusage(task, ru)) return -EFAULT;
+  }
+  if (infop === 0) return err;
+  const mm = task.mm!;
+  if (!mm.accessOk(infop, SI_STATUS + 4, PROT_WRITE)) return -EFAULT;
+  mm.putInt32(infop + SI_SIGNO, info.signo);
+  mm.putInt32(infop + SI_ERRNO, 0);
+  mm.putInt32(infop + SI_CODE, info.code);
+  mm.putInt32(infop + SI_PID, info.pid);
+  mm.putInt32(infop + SI_UID, info.uid);
+  mm.putInt32(infop + SI_STATUS, info.status);
+  return err;
 }
 
 export const kernel_exit_c = kernelObject("kernel/exit.c", [
   SYSCALL_DEFINE(1, "exit", (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8)),
   SYSCALL_DEFINE(1, "exit_group", (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8)),
-  SYSCALL_DEFINE(4, "wait4", (task, a0, a1, a2) => wait4(task, a0 | 0, a1, a2 | 0),
-    "rusage is not filled in; WUNTRACED/WCONTINUED see no stops (no job control signals yet)"),
+  SYSCALL_DEFINE(4, "wait4", (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3),
+    "rusage is stored as zeros (no accounting); WUNTRACED/WCONTINUED see no stops (no job control yet)"),
+  SYSCALL_DEFINE(5, "waitid", (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4),
+    "rusage is stored as zeros (no accounting); WSTOPPED/WCONTINUED see no stops (no job control yet); P_PIDFD: no pidfds (EBADF)"),
 ]);

@@ -3,16 +3,64 @@ import type { FilesStruct } from "../../fs/fdtable.js";
 import type { FsStruct } from "../../fs/fs_struct.js";
 import type { Cred } from "../../kernel/cred.js";
 import type { Kernel } from "../../init/main.js";
+import type { SignalStruct } from "./sched/signal.js";
 
 /** Kernel objects kcmp() can compare carry an identity standing in for their address. */
 export interface KernelObjectId {
   readonly id: number;
 }
 
-/** struct sighand_struct: the signal handlers, shared with CLONE_SIGHAND. */
+/** _NSIG */
+const NSIG = 64;
+
+/**
+ * The dispositions of all signals (struct k_sigaction per signal, index sig - 1: SIG_DFL 0,
+ * SIG_IGN 1 or a handler address, sa_flags, sa_restorer, sa_mask), kept as arrays. A fork
+ * child shares its parent's until either side changes one (refs counts the sharers).
+ */
+export class SigActions {
+  refs = 1;
+  readonly handler: Float64Array;
+  readonly flags: Uint32Array;
+  readonly restorer: Float64Array;
+  readonly mask: BigUint64Array;
+
+  constructor(from?: SigActions) {
+    this.handler = from ? from.handler.slice() : new Float64Array(NSIG);
+    this.flags = from ? from.flags.slice() : new Uint32Array(NSIG);
+    this.restorer = from ? from.restorer.slice() : new Float64Array(NSIG);
+    this.mask = from ? from.mask.slice() : new BigUint64Array(NSIG);
+  }
+}
+
+/** struct sighand_struct: the signal dispositions, shared with CLONE_SIGHAND, copied by fork. */
 export class SighandStruct implements KernelObjectId {
   count = 1;
-  constructor(readonly id: number) {}
+  private actions: SigActions;
+
+  constructor(readonly id: number, from?: SighandStruct) {
+    if (from) from.actions.refs++;
+    this.actions = from ? from.actions : new SigActions();
+  }
+
+  /** The dispositions, for reading. */
+  get action(): SigActions {
+    return this.actions;
+  }
+
+  /** The dispositions, for changing: copied first while a fork relative shares them. */
+  writable(): SigActions {
+    if (this.actions.refs > 1) {
+      this.actions.refs--;
+      this.actions = new SigActions(this.actions);
+    }
+    return this.actions;
+  }
+
+  /** The last task using it has exited: its share of the dispositions is dropped. */
+  release(): void {
+    if (--this.count === 0) this.actions.refs--;
+  }
 }
 
 /** struct io_context: created lazily (none until block I/O or ioprio_set), shared with CLONE_IO. */
@@ -62,6 +110,11 @@ export class Task {
   files: FilesStruct | null;
   fs: FsStruct | null;
   sighand: SighandStruct;
+  /** The thread group's shared state: thread list, rlimits, group-wide pending signals. */
+  signal: SignalStruct;
+  /** The signals this thread blocks, and those sent to it alone (bit n-1 for signal n). */
+  blocked = 0n;
+  pending = 0n;
   ioContext: IoContext | null = null;
   sysvsemUndo: SemUndoList | null = null;
   cred: Cred;
@@ -83,14 +136,20 @@ export class Task {
    */
   childEntry: UserEntry | null = null;
   comm: string;
-  /** TIF_SIGPENDING: a signal waits to be delivered (nothing sends one yet). */
+  /**
+   * TIF_SIGPENDING: a signal waits to be delivered to a handler. Handlers are not run yet, so
+   * nothing sets it: a fatal signal kills at once, an ignored one is dropped.
+   */
   signalPending = false;
   /** The parent a vfork() child holds suspended until it exits (vfork_done). */
   vforkParent: Task | null = null;
+  /**
+   * What the runtime executing this task's user code keeps for it (its view of the task as a
+   * process). The kernel never looks at it; it goes away with the task.
+   */
+  userContext: unknown = null;
   /** CLONE_CHILD_CLEARTID: where to store 0 when the task exits. */
   clearChildTid = 0;
-  /** RLIMIT_NOFILE's soft limit: descriptors must stay below it. */
-  rlimNofile = 1024;
 
   constructor(
     readonly kernel: Kernel,
@@ -99,7 +158,7 @@ export class Task {
     init: {
       parent: Task | null; tgid?: number; groupLeader?: Task; pgid: number; sid: number;
       mm: MmStruct | null; files: FilesStruct | null; fs: FsStruct | null;
-      sighand: SighandStruct; cred: Cred; exitSignal: number; comm: string;
+      sighand: SighandStruct; signal: SignalStruct; cred: Cred; exitSignal: number; comm: string;
     },
   ) {
     this.parent = init.parent;
@@ -111,6 +170,7 @@ export class Task {
     this.files = init.files;
     this.fs = init.fs;
     this.sighand = init.sighand;
+    this.signal = init.signal;
     this.cred = init.cred;
     this.exitSignal = init.exitSignal;
     this.comm = init.comm;

@@ -24,3 +24,12 @@ export const AT_FDCWD = -100;
 
 /** File type bits of st_mode, include/uapi/linux/stat.h. */
 export const S_IFMT = 0o170000, S_IFDIR = 0o40000, S_IFREG = 0o100000, S_IFIFO = 0o10000;
+
+/** fcntl() commands, include/uapi/asm-generic/fcntl.h and linux/fcntl.h. */
+export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+export const FD_CLOEXEC = 1;
+export const FASYNC = 0o20000;
+export const O_NDELAY = O_NONBLOCK;
+
+/** lseek() whence, include/uapi/linux/fs.h. */
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;

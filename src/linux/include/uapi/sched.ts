@@ -25,3 +25,10 @@ export const CLONE_NEWPID = 0x20000000;
 export const CLONE_NEWNET = 0x40000000;
 /** 0x80000000: a JS bitwise operation makes it negative, so compare with `>>> 0`. */
 export const CLONE_IO = 0x80000000;
+/** clone3()-only flags: above bit 31, so plain numbers (not 32-bit bitwise operations). */
+export const CLONE_CLEAR_SIGHAND = 0x100000000;
+export const CLONE_INTO_CGROUP = 0x200000000;
+/** A namespace flag that only clone3() can pass (its bit overlaps CSIGNAL in clone()). */
+export const CLONE_NEWTIME = 0x00000080;
+/** sizeof(struct clone_args) of each version: VER0 up to tls, VER1 adds set_tid, VER2 cgroup. */
+export const CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_VER1 = 80, CLONE_ARGS_SIZE_VER2 = 88;

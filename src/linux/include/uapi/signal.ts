@@ -20,3 +20,16 @@ export function signalName(sig: number): string {
   if (sig >= SIGRTMIN && sig <= _NSIG) return `SIGRTMIN+${sig - SIGRTMIN}`;
   return `SIG?(${sig})`;
 }
+
+/** Dispositions, include/uapi/asm-generic/signal-defs.h. */
+export const SIG_DFL = 0, SIG_IGN = 1;
+/** sa_flags (the same values on x86_64 and riscv64; SA_RESTORER exists only on x86). */
+export const SA_NOCLDSTOP = 0x00000001, SA_NOCLDWAIT = 0x00000002, SA_SIGINFO = 0x00000004,
+  SA_RESTORER = 0x04000000, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000,
+  SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
+/** rt_sigprocmask() how. */
+export const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+/** The kernel's sigset_t: 64 signals, 8 bytes (the sigsetsize rt_sig* calls insist on). */
+export const SIGSET_SIZE = 8;
+/** si_code values of SIGCHLD, include/uapi/asm-generic/siginfo.h. */
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5, CLD_CONTINUED = 6;

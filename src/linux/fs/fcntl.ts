@@ -1,0 +1,59 @@
+import type { Task } from "../include/linux/sched.js";
+import { nofileLimit } from "../include/linux/sched/signal.js";
+import { EBADF, EINVAL } from "../include/uapi/errno.js";
+import {
+  F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, O_APPEND, O_DIRECT, O_NDELAY,
+  O_NOATIME, O_NONBLOCK,
+} from "../include/uapi/fcntl.js";
+import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import { allocFd, fdInstall } from "./file.js";
+import type { File } from "./file_table.js";
+
+/** The status flags F_SETFL may change; the rest of f_flags stays. */
+const SETFL_MASK = O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME;
+
+/** f_dupfd(): the lowest free descriptor >= from; from at or past RLIMIT_NOFILE is EINVAL. */
+function dupfd(task: Task, file: File, from: number, cloexec: boolean): number {
+  if (from >= nofileLimit(task)) return -EINVAL;
+  const fd = allocFd(task, from);
+  if (fd < 0) return fd;
+  file.count++;
+  fdInstall(task.files!, fd, file, cloexec);
+  return fd;
+}
+
+/**
+ * do_fcntl() for descriptor and status flags. The status flags live in the open file
+ * description, so a fork child that changes them changes them for its parent too. probe:
+ * F_GETFL of an O_RDWR file: 0x8002; of O_RDONLY|O_CLOEXEC|O_NONBLOCK: 0x8800 (F_GETFD 1);
+ * F_SETFL ~0 on a regular file: 0x4cc00 after; O_APPEND set in a child: the parent read
+ * 0x8402; F_DUPFD -1 or 2^20: EINVAL; F_SETFD 0xff: F_GETFD 1; command 9999: EINVAL.
+ */
+function fcntl(task: Task, fd: number, cmd: number, arg: number): number {
+  const files = task.files!;
+  const file = files.get(fd);
+  if (!file) return -EBADF;
+  const argi = arg | 0;
+  switch (cmd) {
+    case F_DUPFD: return dupfd(task, file, argi >>> 0, false);
+    case F_DUPFD_CLOEXEC: return dupfd(task, file, argi >>> 0, true);
+    case F_GETFD: return files.closeOnExec.has(fd) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+      if (argi & FD_CLOEXEC) files.closeOnExec.add(fd);
+      else files.closeOnExec.delete(fd);
+      return 0;
+    case F_GETFL: return file.flags;
+    case F_SETFL: {
+      // setfl(): O_NDELAY is O_NONBLOCK here; FASYNC needs ->fasync(), which regular files lack.
+      file.flags = (argi & SETFL_MASK) | (file.flags & ~SETFL_MASK);
+      return 0;
+    }
+    default:
+      return -EINVAL;
+  }
+}
+
+export const fs_fcntl_c = kernelObject("fs/fcntl.c", [
+  SYSCALL_DEFINE(3, "fcntl", (task, a0, a1, a2) => fcntl(task, a0 >>> 0, a1 >>> 0, a2),
+    "descriptor and status flags (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL) only; other commands answer EINVAL"),
+]);

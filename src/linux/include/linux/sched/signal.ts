@@ -1,0 +1,73 @@
+import type { Task } from "../sched.js";
+import {
+  RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE,
+  RLIMIT_NPROC, RLIMIT_RTPRIO, RLIMIT_SIGPENDING, RLIMIT_STACK,
+} from "../../uapi/resource.js";
+
+/** struct rlimit: soft (cur) and hard (max) limits, unsigned longs (RLIM_INFINITY is 2^64-1). */
+export interface Rlimit {
+  readonly cur: bigint;
+  readonly max: bigint;
+}
+
+/** signal_struct flags, include/linux/sched/signal.h. */
+export const SIGNAL_GROUP_EXIT = 0x04;
+/** The global init: signals it has no handler for are not delivered (not even SIGKILL from user space). */
+export const SIGNAL_UNKILLABLE = 0x40;
+
+/** include/uapi/linux/fs.h: the RLIMIT_NOFILE init starts with. */
+export const INR_OPEN_CUR = 1024n, INR_OPEN_MAX = 4096n;
+
+/**
+ * INIT_RLIMITS (include/asm-generic/resource.h) as fork_init() completes them: RLIMIT_NPROC
+ * and RLIMIT_SIGPENDING are half of max_threads, which the machine's memory decides.
+ */
+export function initRlimits(maxThreads: number): Rlimit[] {
+  const rlim: Rlimit[] = Array.from({ length: RLIM_NLIMITS }, () => ({ cur: RLIM_INFINITY, max: RLIM_INFINITY }));
+  const set = (r: number, cur: bigint, max: bigint) => { rlim[r] = { cur, max }; };
+  set(RLIMIT_STACK, 8n << 20n, RLIM_INFINITY);
+  set(RLIMIT_CORE, 0n, RLIM_INFINITY);
+  set(RLIMIT_NPROC, BigInt(maxThreads >> 1), BigInt(maxThreads >> 1));
+  set(RLIMIT_NOFILE, INR_OPEN_CUR, INR_OPEN_MAX);
+  set(RLIMIT_MEMLOCK, 8n << 20n, 8n << 20n);
+  set(RLIMIT_SIGPENDING, BigInt(maxThreads >> 1), BigInt(maxThreads >> 1));
+  set(RLIMIT_MSGQUEUE, 819200n, 819200n);
+  set(RLIMIT_NICE, 0n, 0n);
+  set(RLIMIT_RTPRIO, 0n, 0n);
+  return rlim;
+}
+
+/**
+ * struct signal_struct: what the threads of a process share — the thread list, resource
+ * limits, the signals sent to the whole group, and group exit state. fork copies the limits
+ * (copy_signal()); CLONE_THREAD shares it all.
+ */
+export class SignalStruct {
+  /** thread_head: the group's tasks, leader first, until each is released. */
+  readonly threads: Task[] = [];
+  /** Signals sent to the group (shared_pending), bit n-1 for signal n. */
+  sharedPending = 0n;
+  flags = 0;
+  /** The wait status the group exits with once SIGNAL_GROUP_EXIT is set. */
+  groupExitCode = 0;
+  /** wait_chldexit: the group's tasks asleep in wait4()/waitid() (made on first use). */
+  waitChldexit: Task[] | null = null;
+
+  /** The limits: each Rlimit is immutable, so a copy of the array is a copy of them all. */
+  constructor(readonly rlim: Rlimit[]) {}
+
+  /** copy_signal(): a new process's signal_struct, with its parent's limits. */
+  copy(): SignalStruct {
+    return new SignalStruct(this.rlim.slice());
+  }
+}
+
+/** rlimit(): a task's limit for a resource. */
+export function rlimit(task: Task, resource: number): Rlimit {
+  return task.signal.rlim[resource]!;
+}
+
+/** The soft RLIMIT_NOFILE as a number (it never exceeds sysctl nr_open, 2^20). */
+export function nofileLimit(task: Task): number {
+  return Number(task.signal.rlim[RLIMIT_NOFILE]!.cur);
+}

@@ -1,0 +1,36 @@
+import type { Task } from "../include/linux/sched.js";
+import { ENOMEM } from "../include/uapi/errno.js";
+import { doMmap } from "./mmap.js";
+import { doMmapNommu } from "./nommu.js";
+
+/**
+ * __vm_enough_memory() under the default overcommit policy, OVERCOMMIT_GUESS (mm/util.c): a
+ * single request may not exceed the machine's RAM plus swap; nothing else is counted. It is
+ * asked for each accountable mapping (private writable), and by fork for each such area of the
+ * parent (dup_mmap()) — which is how a fork fails when one area has grown past the machine
+ * (a probe on a 23.5 GiB machine without swap: 1 GiB mappings merged into one area; fork()
+ * worked up to 23 of them and failed with ENOMEM from the 24th on, every time).
+ */
+export function vmEnoughMemory(task: Task, pages: number): number {
+  return pages > task.kernel.totalramPages + task.kernel.totalSwapPages ? -ENOMEM : 0;
+}
+
+/**
+ * Converts a register value to the unsigned long C sees (negative JS numbers are above 2^63).
+ * Registers hold integers; anything else a caller passes is read as its integer part, or 0.
+ */
+export function ulong(v: number): number {
+  if (!Number.isFinite(v)) return 0;
+  return v < 0 ? Math.trunc(v) + 2 ** 64 : Math.trunc(v);
+}
+
+/**
+ * ksys_mmap_pgoff() as the arch's mmap() entry calls it: do_mmap() of mm/mmap.c, or of
+ * mm/nommu.c on a kernel without an MMU.
+ */
+export function ksysMmapPgoff(task: Task, addr: number, len: number, prot: number, flags: number, fd: number, pgoff: number): number {
+  return task.kernel.mmu ? doMmap(task, addr, len, prot, flags, fd, pgoff) : doMmapNommu(task, addr, len, prot, flags, fd);
+}
+
+/** The note the mmap() entries of both arches carry: what do_mmap() leaves out here. */
+export const MMAP_PARTIAL = "file mappings: the in-memory filesystem has no ->mmap() (ENODEV); MAP_HUGETLB: no huge pages reserved (ENOMEM)";

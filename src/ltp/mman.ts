@@ -1,0 +1,36 @@
+/** <sys/mman.h> and the break: mmap() and friends over the process's address space. */
+import { ENOMEM } from "../linux/include/uapi/errno.js";
+import { MAP_FAILED } from "../linux/include/uapi/mman.js";
+import { after, setErrno, syscall, type SysResult } from "./libc.js";
+
+/** mmap(): the address, or MAP_FAILED (-1) with errno. */
+export const mmap = (addr: number, len: number, prot: number, flags: number, fd: number, offset: number): SysResult =>
+  after(syscall("mmap", addr, len, prot, flags, fd, offset), (r) => (r === -1 ? MAP_FAILED : r));
+export const munmap = (addr: number, len: number): SysResult => syscall("munmap", addr, len);
+export const mprotect = (addr: number, len: number, prot: number): SysResult => syscall("mprotect", addr, len, prot);
+
+/**
+ * brk(addr): glibc's wrapper over a syscall that never fails outright: it returns the break
+ * it ended up with, and anything short of addr is ENOMEM.
+ */
+export function brk(addr: number): SysResult {
+  return after(syscall("brk", addr), (got) => {
+    if (got < addr) {
+      setErrno(ENOMEM);
+      return -1;
+    }
+    return 0;
+  });
+}
+
+/** sbrk(increment): the old break, or -1 (ENOMEM) when it cannot move. */
+export async function sbrk(increment: number): Promise<number> {
+  const cur = await syscall("brk", 0);
+  if (increment === 0) return cur;
+  const got = await syscall("brk", cur + increment);
+  if (got !== cur + increment) {
+    setErrno(ENOMEM);
+    return -1;
+  }
+  return cur;
+}
