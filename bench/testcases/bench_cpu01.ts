@@ -4,7 +4,7 @@ import { defineTest, getpid, TFAIL, TPASS, tst_res } from "../../src/ltp/index.j
 export default defineTest({
   async test_all() {
     let sum = 0;
-    for (let i = 0; i < 300_000; i++) sum += await getpid();
-    tst_res(sum === 300_000 * 2 ? TPASS : TFAIL, `sum of pids ${sum}`);
+    for (let i = 0; i < 1_000_000; i++) sum += await getpid();
+    tst_res(sum === 1_000_000 * 2 ? TPASS : TFAIL, `sum of pids ${sum}`);
   },
 });
