@@ -10,11 +10,11 @@ import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link, type LinkedKernel } from "../src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../src/targets/emulated.js";
-import { defineTest, runTest, type TestCase } from "../src/ltp/tst_test.js";
+import { runTest, type TestCase } from "../src/ltp/tst_test.js";
 import { malloc, pokeBytes, waitpid } from "../src/ltp/libc.js";
 import { fork } from "../src/ltp/unistd.js";
-import { tst_res, TPASS } from "../src/ltp/tst_res.js";
 import { fmtRate, runCReference } from "./reference.js";
+import { rateInTest } from "./in_test.js";
 
 const N = 50_000;
 const ROUNDS = 5;
@@ -22,27 +22,15 @@ const ROUNDS = 5;
 const C_N = 20_000;
 
 /** Round trips per second of fork(child exits at once) + waitpid, after `dirtyPages` of heap were written. */
-async function emulatedForkRate(linked: LinkedKernel, dirtyPages: number): Promise<number> {
-  let rate = 0;
-  const test = defineTest({
-    async test_all() {
-      if (dirtyPages) {
-        const heap = malloc(dirtyPages * 4096);
-        pokeBytes(heap, new Uint8Array(dirtyPages * 4096).fill(1));
-      }
-      const once = async () => {
-        const pid = await fork(() => 0);
-        if (pid <= 0 || (await waitpid(pid)).pid !== pid) throw new Error("fork round trip failed");
-      };
-      for (let i = 0; i < 10_000; i++) await once(); // warm up the JIT
-      const t0 = performance.now();
-      for (let i = 0; i < N; i++) await once();
-      rate = N / ((performance.now() - t0) / 1000);
-      tst_res(TPASS, "done");
-    },
+function emulatedForkRate(linked: LinkedKernel, dirtyPages: number): Promise<number> {
+  return rateInTest(linked, "bench_fork", N, 10_000, async () => {
+    const pid = await fork(() => 0);
+    if (pid <= 0 || (await waitpid(pid)).pid !== pid) throw new Error("fork round trip failed");
+  }, () => {
+    if (!dirtyPages) return;
+    const heap = malloc(dirtyPages * 4096);
+    pokeBytes(heap, new Uint8Array(dirtyPages * 4096).fill(1));
   });
-  await runTest(test, new EmulatedTarget(linked, 1), { tid: "bench_fork", seed: 1 });
-  return rate;
 }
 
 /** Wall time of one run of the fork_procs testcase with -n 1000, in milliseconds. */

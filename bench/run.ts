@@ -6,11 +6,9 @@ import { join } from "node:path";
 import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link } from "../src/linux/kbuild/link.js";
-import { EmulatedTarget } from "../src/targets/emulated.js";
-import { defineTest, runTest } from "../src/ltp/tst_test.js";
 import { getpid } from "../src/ltp/libc.js";
-import { tst_res, TPASS } from "../src/ltp/tst_res.js";
 import { fmtRate, runCReference } from "./reference.js";
+import { rateInTest } from "./in_test.js";
 import { benchParallel } from "./parallel.js";
 import { benchFork } from "./fork.js";
 
@@ -18,20 +16,8 @@ const N = 1_000_000;
 const ROUNDS = 5;
 
 /** getpid round trips through the test API, the way testcases make system calls. */
-async function emulatedGetpid(): Promise<number> {
-  const linked = link(loadConfig("defconfig"));
-  let rate = 0;
-  const test = defineTest({
-    async test_all() {
-      for (let i = 0; i < 100_000; i++) await getpid(); // warm up the JIT
-      const t0 = performance.now();
-      for (let i = 0; i < N; i++) await getpid();
-      rate = N / ((performance.now() - t0) / 1000);
-      tst_res(TPASS, "done");
-    },
-  });
-  await runTest(test, new EmulatedTarget(linked, 1), { tid: "bench_getpid", seed: 1 });
-  return rate;
+function emulatedGetpid(): Promise<number> {
+  return rateInTest(link(loadConfig("defconfig")), "bench_getpid", N, 100_000, getpid);
 }
 
 /**
