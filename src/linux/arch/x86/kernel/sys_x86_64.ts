@@ -1,13 +1,7 @@
-import { EINVAL } from "../../../include/uapi/errno.js";
 import { kernelObject, SYSCALL_DEFINE } from "../../../kbuild/object.js";
-import { PAGE_SHIFT, PAGE_SIZE } from "../../../mm/mm.js";
-import { ksysMmapPgoff, MMAP_PARTIAL, ulong } from "../../../mm/util.js";
+import { MMAP_PARTIAL, mmapByteOffset } from "../../../mm/util.js";
 
 export const arch_x86_kernel_sys_x86_64_c = kernelObject("arch/x86/kernel/sys_x86_64.c", [
   // The offset is in bytes and must be page aligned.
-  SYSCALL_DEFINE(6, "mmap", (task, a0, a1, a2, a3, a4, a5) => {
-    const off = ulong(a5);
-    if (off % PAGE_SIZE) return -EINVAL;
-    return ksysMmapPgoff(task, ulong(a0), ulong(a1), a2 >>> 0, a3 >>> 0, a4 | 0, Math.floor(off / 2 ** PAGE_SHIFT));
-  }, MMAP_PARTIAL),
+  SYSCALL_DEFINE(6, "mmap", mmapByteOffset, MMAP_PARTIAL),
 ]);
