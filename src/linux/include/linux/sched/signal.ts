@@ -71,3 +71,13 @@ export function rlimit(task: Task, resource: number): Rlimit {
 export function nofileLimit(task: Task): number {
   return Number(task.signal.rlim[RLIMIT_NOFILE]!.cur);
 }
+
+/**
+ * signal_pending(): a signal waits to be acted on when the task returns to user space (to run
+ * a handler, stop it, or kill it). A blocking system call that sees it gives up with
+ * -ERESTARTSYS (or another -ERESTART* code) and lets the return path decide what the caller
+ * sees: EINTR, a transparent restart, or the count already transferred.
+ */
+export function signalPending(task: Task): boolean {
+  return task.signalPending;
+}
