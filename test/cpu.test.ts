@@ -13,58 +13,16 @@
  * Imports are from ../dist (the compiled modules), never from ../src.
  */
 import t from "tap";
+import type { Test } from "tap";
 import {
-  X86Regs, decode, formatInstruction, step, run,
+  X86Regs, PagedMemory, decode, formatInstruction, step, run, cpuFor, SINGLE_STEP_TRAP, DR6_BS,
   CF, PF, AF, ZF, SF, TF, IF, DF, OF, RF, RFLAGS_INIT,
 } from "../dist/src/linux/arch/x86/cpu/index.js";
 import { assemble, assembleProgram, AsmError } from "../dist/src/ltp/x86_asm.js";
 
-/* ---- a small paged memory with r/w/x permissions, all-or-nothing accesses ---- */
+/* ---- memory: PagedMemory, pages with r/w/x permissions (map, poke and peek are the loader's) ---- */
 
 const PAGE = 4096n;
-type Prot = { r: boolean; w: boolean; x: boolean };
-
-class Memory {
-  pages = new Map<bigint, { data: Uint8Array; prot: Prot }>();
-  map(addr: bigint, len: number, prot: string): void {
-    for (let p = addr / PAGE; p * PAGE < addr + BigInt(len); p++) {
-      this.pages.set(p, { data: new Uint8Array(Number(PAGE)), prot: { r: prot.includes("r"), w: prot.includes("w"), x: prot.includes("x") } });
-    }
-  }
-  /** Copies bytes in whatever the protection (a loader's write). */
-  poke(addr: bigint, bytes: Uint8Array): void {
-    bytes.forEach((b, i) => {
-      const a = addr + BigInt(i);
-      this.pages.get(a / PAGE)!.data[Number(a % PAGE)] = b;
-    });
-  }
-  peek(addr: bigint, len: number): Uint8Array {
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) {
-      const a = addr + BigInt(i);
-      out[i] = this.pages.get(a / PAGE)!.data[Number(a % PAGE)]!;
-    }
-    return out;
-  }
-  private ok(addr: bigint, len: number, perm: keyof Prot): boolean {
-    for (let i = 0n; i < BigInt(len); i++) {
-      const p = this.pages.get((addr + i) / PAGE);
-      if (!p || !p.prot[perm]) return false;
-    }
-    return true;
-  }
-  fetch(addr: bigint, len: number): Uint8Array | null {
-    return this.ok(addr, len, "x") ? this.peek(addr, len) : null;
-  }
-  read(addr: bigint, len: number): Uint8Array | null {
-    return this.ok(addr, len, "r") ? this.peek(addr, len) : null;
-  }
-  write(addr: bigint, data: Uint8Array): boolean {
-    if (!this.ok(addr, data.length, "w")) return false;
-    this.poke(addr, data);
-    return true;
-  }
-}
 
 const CODE = 0x401000n;
 const DATA = 0x600000n;
@@ -73,7 +31,7 @@ const STACK_TOP = 0x7ffffffde000n;
 /** Code at CODE (r-x), a data page at DATA (rw-), a stack page below STACK_TOP (rw-). */
 function machine(src: string | Uint8Array, init: ConstructorParameters<typeof X86Regs>[0] = {}) {
   const code = typeof src === "string" ? assemble(src, CODE) : src;
-  const mem = new Memory();
+  const mem = new PagedMemory();
   mem.map(CODE, Math.max(code.length, 1), "rx");
   mem.poke(CODE, code);
   mem.map(DATA, 4096, "rw");
@@ -160,6 +118,10 @@ const ENCODINGS: [string, string, string][] = [
   ["push r15", "41 57", "push r15"],
   ["push qword ptr [rax]", "ff 30", "push QWORD PTR [rax]"],
   ["push qword ptr [rsp+8]", "ff 74 24 08", "push QWORD PTR [rsp+0x8]"],
+  ["push 5", "6a 05", "push 0x5"],
+  ["push -1", "6a ff", "push 0xffffffffffffffff"],
+  ["push 0x80", "68 80 00 00 00", "push 0x80"],
+  ["push -0x12345678", "68 88 a9 cb ed", "push 0xffffffffedcba988"],
   ["pop rax", "58", "pop rax"],
   ["pop rsp", "5c", "pop rsp"],
   ["pop r12", "41 5c", "pop r12"],
@@ -758,7 +720,7 @@ t.test("SIGSEGV for fetches from unmapped memory, at the first missing byte", as
   t.match(step(m.regs, m.mem), { kind: "fault", signal: "SIGSEGV", reason: "pagefault", access: "fetch", addr: 0x12345000n });
   t.equal(m.regs.rip, 0x12345000n);
   // an instruction that runs off the end of the mapping: #PF at the first byte it needs
-  const mem = new Memory();
+  const mem = new PagedMemory();
   mem.map(CODE, 4096, "rx");
   mem.poke(CODE + 4093n, hexBytes("48 c7 c0"));
   const regs = new X86Regs({ rip: CODE + 4093n });
@@ -1038,4 +1000,384 @@ t.test("the assembler's output decodes back to the same instructions", async (t)
   }
   t.equal(n, ENCODINGS.length, "one instruction per line");
   t.same(mismatches, []);
+});
+
+/* ---- 10. signals: what Linux makes of each exception ---- */
+
+// probe (faults.c: each access in C or inline asm, a SA_SIGINFO handler printing si_* and the
+// ucontext; pages made with mmap, "touched" ones written before mprotect):
+//   write ro untouched: sig=11 code=2 addr=ro trapno=14 err=6
+//   write ro touched: sig=11 code=2 addr=ro_touched trapno=14 err=7
+//   read none: sig=11 code=2 addr=none trapno=14 err=4
+//   read xo: sig=11 code=4 (SEGV_PKUERR: this machine has protection keys; the mm decides what a page allows)
+//   read kernel 0xffff800000000000: sig=11 code=1 addr=0xffff800000000000 trapno=14 err=5
+//   read kernel 0xffffffff81000000: sig=11 code=1 addr=0xffffffff81000000 trapno=14 err=5
+//   write kernel 0xfffffffffffffff8: sig=11 code=1 addr=0xfffffffffffffff8 trapno=14 err=7
+//   read 8 at 0xfffffffffffffffc (wraps): sig=11 code=1 addr=0xfffffffffffffffc trapno=14 err=5
+//   call rw page: sig=11 code=2 addr=rw rip=rw trapno=14 err=21
+//   call none page: sig=11 code=2 addr=none rip=none trapno=14 err=20
+//   call kernel 0xffff800000000000: sig=11 code=1 addr=0xffff800000000000 rip=0xffff800000000000 trapno=14 err=21
+//   hlt: sig=11 code=128 addr=(nil) rip=hlt trapno=13 err=0
+// (The error code depends on whether the page was present, which only the kernel's page tables
+// know, so results leave it out.)
+
+t.test("fault results carry the signal, si_code, si_addr and trap number Linux reports", async (t) => {
+  const one = (src: string, init: Parameters<typeof machine>[1] = {}) => {
+    const m = machine(src, init);
+    return { m, r: step(m.regs, m.mem) };
+  };
+  t.match(one("ud2").r, { signal: "SIGILL", signo: 4, code: 2, addr: CODE, trapno: 6 }, "ud2: ILL_ILLOPN");
+  t.match(one("hlt").r, { signal: "SIGSEGV", signo: 11, code: 0x80, addr: 0n, trapno: 13 }, "hlt: SI_KERNEL");
+  t.match(one("int3").r, { kind: "trap", signal: "SIGTRAP", signo: 5, code: 0x80, trapno: 3 }, "int3: SI_KERNEL");
+  t.match(one("int1").r, { kind: "trap", signal: "SIGTRAP", signo: 5, code: 1, trapno: 1 }, "int1: TRAP_BRKPT");
+  t.match(one("mov rax, qword ptr [rax]", { rax: 0x10n }).r, { signo: 11, code: 1, addr: 0x10n, trapno: 14, access: "read" }, "unmapped: SEGV_MAPERR");
+  t.match(one("mov qword ptr [rbx], rax", { rbx: CODE + 8n }).r, { signo: 11, code: 2, addr: CODE + 8n, access: "write" }, "read-only: SEGV_ACCERR");
+  t.match(one("push rax", { rsp: 0x8000000000000000n }).r, { signal: "SIGBUS", signo: 7, code: 0x80, addr: 0n, trapno: 12 });
+  let x = one("mov rax, qword ptr [rax]", { rax: 0xffff800000000000n });
+  t.match(x.r, { signo: 11, code: 1, addr: 0xffff800000000000n, reason: "pagefault", access: "read" }, "kernel address: SEGV_MAPERR");
+  x = one("mov rax, qword ptr [rax]", { rax: 0xfffffffffffffffcn });
+  t.match(x.r, { code: 1, addr: 0xfffffffffffffffcn }, "8 bytes wrapping past 2^64: #PF at the first byte");
+  x = one("mov qword ptr [rax], rbx", { rax: 0xfffffffffffffff8n });
+  t.match(x.r, { code: 1, addr: 0xfffffffffffffff8n, access: "write" });
+  // PROT_NONE and non-executable pages
+  const m = machine("nop");
+  m.mem.map(0x700000n, 4096, "");
+  m.regs.rax = 0x700000n;
+  m.mem.poke(CODE, assemble("mov rbx, qword ptr [rax]\njmp rax", CODE));
+  t.match(step(m.regs, m.mem), { code: 2, addr: 0x700000n, access: "read" }, "PROT_NONE read: SEGV_ACCERR");
+  m.regs.rip = CODE + 3n;
+  t.match(step(m.regs, m.mem), { kind: "ok" }, "the jump to a PROT_NONE page completes");
+  t.match(step(m.regs, m.mem), { code: 2, addr: 0x700000n, access: "fetch" }, "and the fetch there is SEGV_ACCERR");
+  t.equal(m.regs.rip, 0x700000n);
+  m.regs.rip = DATA;
+  t.match(step(m.regs, m.mem), { code: 2, addr: DATA, access: "fetch" }, "fetch from rw-: SEGV_ACCERR");
+  // a branch into the kernel's half completes; the fetch there faults with the exact address
+  const k = machine("jmp rax", { rax: 0xffff800000000001n });
+  t.match(step(k.regs, k.mem), { kind: "ok" });
+  t.equal(k.regs.rip, 0xffff800000000001n);
+  t.match(step(k.regs, k.mem), { signo: 11, code: 1, addr: 0xffff800000000001n, access: "fetch" });
+  t.equal(k.regs.rip, 0xffff800000000001n, "rip stays at the faulting fetch");
+  const c = machine("call rax", { rax: 0xffff800000000000n });
+  t.match(run(c.regs, c.mem, 10), { steps: 2, result: { code: 1, addr: 0xffff800000000000n, access: "fetch" } });
+  t.same(c.mem.peek(c.regs.rsp, 8), hexBytes("02 10 40 00 00 00 00 00"), "the call pushed its return address");
+  const g = machine("jmp rax", { rax: 0x800000000000n });
+  t.match(step(g.regs, g.mem), { signo: 11, code: 0x80, addr: 0n, reason: "gp" }, "non-canonical target: #GP on the branch");
+  // a jump to the upper half by displacement: rel32 from low addresses wraps below 0
+  const w = new PagedMemory();
+  w.map(0, 4096, "rx");
+  w.poke(0, hexBytes("e9 00 00 00 80")); // jmp rel32 -0x80000000
+  const wr = new X86Regs({ rip: 0n });
+  t.match(step(wr, w), { kind: "ok" });
+  t.equal(wr.rip, 0xffffffff80000005n);
+  t.match(step(wr, w), { code: 1, addr: 0xffffffff80000005n, access: "fetch" });
+});
+
+t.test("X86Regs: number accessors for the syscall entry", async (t) => {
+  const r = new X86Regs({ rax: 39n, rdi: -1n, rsi: 0x7fffffffe000n, rdx: 0x8000000000000000n, rip: 0x401000n });
+  t.equal(r.num(0), 39);
+  t.equal(r.num(7), -1, "rdi = -1 reads as -1 (ulong() makes it 2^64-1)");
+  t.equal(r.num(6), 0x7fffffffe000);
+  t.equal(r.num(2), -(2 ** 63));
+  t.equal(r.ripNum, 0x401000);
+  r.setNum(0, -14);
+  t.equal(r.rax, 0xfffffffffffffff2n, "-EFAULT");
+  r.setNum(0, 2 ** 40 + 5);
+  t.equal(r.rax, 2n ** 40n + 5n);
+  r.ripNum = 0x7fffffffe123;
+  t.equal(r.rip, 0x7fffffffe123n);
+  t.throws(() => r.setNum(0, 0.5));
+  t.throws(() => r.num(16));
+});
+
+/* ---- 11. flags: random operands against the real CPU ---- */
+
+// aluprobe.c ran, for 5000 pseudo-random cases, `push fin; popfq; <op> b, a; pushfq; pop` on the
+// CPU and printed "op size a b fin result rflags&0x8d5" (the format of FLAGS_PROBE). The cases
+// come from xorshift64 (x ^= x << 13; x ^= x >> 7; x ^= x << 17; seed 0x2545F4914F6CDD1D):
+//   op = next % 11 (add or adc sbb and sub xor cmp test inc dec), size = [16, 32, 64][next % 3],
+//   a = operand(), b = operand(), fin = 0x202 | (next & 0x8d5), where operand() takes r = next and
+//   is SPECIAL[(r >> 8) % 23] when r % 4 == 0, that plus ((r >> 32) & 3) - 1 when r % 4 == 1, else next.
+// The FNV-1a hash of its output (lines joined with "\n") was 0x017bfbcc; the first lines were
+//   test 16 0x62ce1ffad85b1c36 0xcf91633be7328c1 0xad2 0x62ce1ffad85b1c36 0x4
+//   xor 16 0xffff 0x2 0x253 0xfffd 0x80
+//   add 16 0x7fffffffffffffff 0x9bb024aec20eab0a 0x2d6 0x7fffffffffffab09 0x95
+// (20000 cases from the same generator matched as well when this was written.)
+t.test("5000 random ALU cases: results and flags hash the same as the real CPU's", async (t) => {
+  const M = (1n << 64n) - 1n;
+  let st = 0x2545F4914F6CDD1Dn;
+  const next = () => {
+    st ^= (st << 13n) & M;
+    st ^= st >> 7n;
+    st ^= (st << 17n) & M;
+    return st;
+  };
+  const SPECIAL = [0n, 1n, 2n, 0x7fn, 0x80n, 0xffn, 0x100n, 0x7fffn, 0x8000n, 0xffffn, 0x10000n, 0x7fffffffn,
+    0x80000000n, 0xffffffffn, 0x100000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn,
+    0xfffffffffffffffen, 0xfn, 0x10n, 0x8n, 0x7ffffffffffffffen];
+  const operand = () => {
+    const r = next();
+    if ((r & 3n) === 0n) return SPECIAL[Number((r >> 8n) % 23n)]!;
+    if ((r & 3n) === 1n) return (SPECIAL[Number((r >> 8n) % 23n)]! + ((r >> 32n) & 3n) - 1n) & M;
+    return next();
+  };
+  const OPS = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec"];
+  const R: Record<number, [string, string]> = { 64: ["rax", "rbx"], 32: ["eax", "ebx"], 16: ["ax", "bx"] };
+  const lines: string[] = [];
+  for (let k = 0; k < 5000; k++) {
+    const op = OPS[Number(next() % 11n)]!;
+    const size = [16, 32, 64][Number(next() % 3n)]!;
+    const a = operand();
+    const b = operand();
+    const fin = 0x202 | Number(next() & 0x8d5n);
+    const [ra, rb] = R[size]!;
+    const m = machine(op === "inc" || op === "dec" ? `${op} ${ra}` : `${op} ${ra}, ${rb}`, { rax: a, rbx: b, rflags: fin });
+    if (step(m.regs, m.mem).kind !== "ok") throw new Error(`${op} did not complete`);
+    lines.push(`${op} ${size} 0x${a.toString(16)} 0x${b.toString(16)} 0x${fin.toString(16)} 0x${m.regs.rax.toString(16)} 0x${(m.regs.rflags & 0x8d5).toString(16)}`);
+  }
+  t.same(lines.slice(0, 3), [
+    "test 16 0x62ce1ffad85b1c36 0xcf91633be7328c1 0xad2 0x62ce1ffad85b1c36 0x4",
+    "xor 16 0xffff 0x2 0x253 0xfffd 0x80",
+    "add 16 0x7fffffffffffffff 0x9bb024aec20eab0a 0x2d6 0x7fffffffffffab09 0x95",
+  ]);
+  let h = 0x811c9dc5;
+  for (const ch of new TextEncoder().encode(lines.join("\n"))) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+  t.equal(`0x${h.toString(16).padStart(8, "0")}`, "0x017bfbcc");
+});
+
+/* ---- 12. the decoded-instruction cache and the memory's generations ---- */
+
+t.test("code changes reach the CPU: loader writes, self-modifying code, mapping changes", async (t) => {
+  // a loader's (or ptrace's) write moves codeGeneration: the new bytes run
+  const m = machine("mov eax, 1\nint3");
+  run(m.regs, m.mem, 10);
+  t.equal(m.regs.rax, 1n);
+  m.mem.poke(CODE, assemble("mov eax, 2", CODE));
+  m.regs.rip = CODE;
+  run(m.regs, m.mem, 10);
+  t.equal(m.regs.rax, 2n, "poke: decoded again");
+  // self-modifying code on a writable code page: the store drops the instruction it overwrites
+  const p = assembleProgram(`
+      xor ecx, ecx
+  again:
+  patch: mov eax, 1
+      inc ecx
+      cmp ecx, 2
+      je done
+      mov dword ptr [rip+patch+1], 2
+      jmp again
+  done: int3`, CODE);
+  const s = machine(p.bytes);
+  s.mem.protect(CODE, 4096, "rwx");
+  t.match(run(s.regs, s.mem, 100), { result: { kind: "trap", reason: "int3" } });
+  t.equal(s.regs.rax, 2n, "the second pass ran the patched mov");
+  // a hot loop on a read-only code page gets compiled; a poke still reaches it
+  const h = machine("mov ecx, 200\nl: add rax, 1\ndec ecx\njnz l\nint3");
+  const cpu = cpuFor(h.mem);
+  const blocks = cpu.blocks;
+  run(h.regs, h.mem, 10_000);
+  t.equal(h.regs.rax, 200n);
+  t.ok(cpu.blocks > blocks, "a block was compiled");
+  h.mem.poke(CODE + 5n, assemble("add rax, 2", CODE + 5n));
+  h.regs.rip = CODE;
+  h.regs.rax = 0n;
+  run(h.regs, h.mem, 10_000);
+  t.equal(h.regs.rax, 400n, "the block was dropped with the old bytes");
+  // compiled code whose page becomes writable: the store that faulted on r-x succeeds after
+  // mprotect, and the loop runs the new instruction (the block from the r-x page is gone)
+  const q = assembleProgram(`
+      mov ecx, 300
+  l:  add rax, 1
+      dec ecx
+      jnz l
+      cmp rbx, 0
+      jne done
+      mov rbx, 1
+      mov dword ptr [rip+l], 0x02c08348   ; add rax, 1 (48 83 c0 01) becomes add rax, 2
+      mov ecx, 300
+      jmp l
+  done: int3`, CODE);
+  const w = machine(q.bytes);
+  t.match(run(w.regs, w.mem, 10_000), { result: { kind: "fault", code: 2, access: "write", addr: q.labels.get("l") } });
+  t.equal(w.regs.rax, 300n);
+  w.mem.protect(CODE, 4096, "rwx");
+  t.match(run(w.regs, w.mem, 10_000), { result: { kind: "trap", reason: "int3" } });
+  t.equal(w.regs.rax, 900n, "300 x 1, then 300 x 2");
+  // mapping changes (tlbGeneration): a page made read-only, code made non-executable
+  const d = machine("mov qword ptr [rbx], rax\nmov qword ptr [rbx], rax", { rbx: DATA });
+  t.match(step(d.regs, d.mem), { kind: "ok" });
+  d.mem.protect(DATA, 4096, "r");
+  t.match(step(d.regs, d.mem), { code: 2, access: "write", addr: DATA }, "the cached write translation was dropped");
+  d.mem.protect(CODE, 4096, "r");
+  d.regs.rip = CODE;
+  t.match(step(d.regs, d.mem), { code: 2, access: "fetch", addr: CODE });
+  d.mem.unmap(DATA, 4096);
+  d.mem.protect(CODE, 4096, "rx");
+  t.match(step(d.regs, d.mem), { code: 1, access: "write", addr: DATA });
+});
+
+t.test("a memory that materialises pages on write: loads see the CPU's own stores", async (t) => {
+  // translate(read) of an untouched page gives a shared zero page; translate(write) makes the
+  // page (and moves tlbGeneration, as the contract asks)
+  const ZERO = new Uint8Array(4096);
+  const code = assemble("mov rax, qword ptr [rbx]\nmov qword ptr [rbx], rcx\nmov rdx, qword ptr [rbx]\nint3", CODE);
+  const pages = new Map<number, Uint8Array>();
+  const codePage = new Uint8Array(4096);
+  codePage.set(code);
+  const mem = {
+    tlbGeneration: 0,
+    codeGeneration: 0,
+    translate(pfn: number, write: boolean) {
+      if (pfn === Number(CODE / PAGE)) return { prot: 5, data: codePage };
+      if (pfn !== Number(DATA / PAGE)) return null;
+      let d = pages.get(pfn);
+      if (!d && write) {
+        pages.set(pfn, (d = new Uint8Array(4096)));
+        this.tlbGeneration++;
+      }
+      return { prot: 3, data: d ?? ZERO };
+    },
+    codeWritten() {},
+  };
+  const regs = new X86Regs({ rip: CODE, rbx: DATA, rcx: 0x1234n });
+  t.match(run(regs, mem, 10), { steps: 4, result: { kind: "trap" } });
+  t.same([regs.rax, regs.rdx], [0n, 0x1234n]);
+  t.same(ZERO, new Uint8Array(4096), "the zero page was not written");
+});
+
+/* ---- 13. compiled blocks behave exactly like the interpreter ---- */
+
+/** Runs a machine to its end by step() alone (the interpreter: one instruction per call never uses a block). */
+function stepAll(m: ReturnType<typeof machine>, max = 1_000_000) {
+  let steps = 0;
+  for (;;) {
+    const r = step(m.regs, m.mem);
+    steps++;
+    if (r.kind !== "ok" || steps >= max) return { steps, result: r };
+  }
+}
+
+function sameState(t: Test, a: ReturnType<typeof machine>, b: ReturnType<typeof machine>, what: string) {
+  t.same([...a.regs.lo, ...a.regs.hi, a.regs.rflags], [...b.regs.lo, ...b.regs.hi, b.regs.rflags], `${what}: registers`);
+  t.same(a.mem.peek(DATA, 4096), b.mem.peek(DATA, 4096), `${what}: data`);
+  t.same(a.mem.peek(STACK_TOP - PAGE, 4096), b.mem.peek(STACK_TOP - PAGE, 4096), `${what}: stack`);
+}
+
+t.test("random loops: run() with compiled blocks ends exactly where step() by step does", async (t) => {
+  let seed = 777;
+  const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const pick = <T>(xs: readonly T[]) => xs[rnd(xs.length)]!;
+  const REGS: Record<number, string[]> = {
+    64: ["rax", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"],
+    32: ["eax", "edx", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"],
+    16: ["ax", "dx", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"],
+  };
+  const PTR: Record<number, string> = { 64: "qword", 32: "dword", 16: "word" };
+  const ALU = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test"];
+  const IMM16 = [0, 1, -1, 0x7f, -0x80, 0x1234, 0x7fff, -0x8000];
+  const imm = (size: number) => String(pick(size === 16 ? IMM16 : [...IMM16, 0x12345678, 0x7fffffff, -0x80000000]));
+  let labels = 0;
+  const mem = (size: number) => `${PTR[size]} ptr [rbx+${8 * rnd(32)}]`;
+  const insn = (): string => {
+    const size = pick([64, 64, 32, 16]);
+    const r = () => pick(REGS[size]!);
+    switch (rnd(14)) {
+      case 0: return `${pick(ALU)} ${r()}, ${r()}`;
+      case 1: return `${pick(ALU)} ${r()}, ${imm(size)}`;
+      case 2: return pick(ALU) === "test" ? `test ${mem(size)}, ${r()}` : `${pick(ALU.slice(0, 8))} ${r()}, ${mem(size)}`;
+      case 3: return `${pick(ALU)} ${mem(size)}, ${r()}`;
+      case 4: return `${pick(ALU)} ${mem(size)}, ${imm(size)}`;
+      case 5: return `${pick(["inc", "dec"])} ${pick([r(), mem(size)])}`;
+      case 6: return `mov ${r()}, ${pick([r(), imm(size), mem(size)])}`;
+      case 7: return `mov ${mem(size)}, ${pick([r(), imm(size)])}`;
+      case 8: return `lea ${pick(REGS[64]!)}, [${pick(REGS[64]!)}+${pick(REGS[64]!)}*${pick([1, 2, 4, 8])}+${rnd(100)}]`;
+      case 9: return `push ${pick([pick(REGS[64]!), imm(64), mem(64)])}\npop ${pick(REGS[64]!)}`;
+      case 10: return `pushfq\npop ${pick(REGS[64]!)}`;
+      case 11: {
+        const l = `L${labels++}`; // a forward branch over one instruction
+        return `j${pick(["z", "nz", "c", "nc", "s", "ns", "o", "l", "ge", "be", "a", "p"])} ${l}\nadd ${r()}, 1\n${l}:`;
+      }
+      case 12: return `call fn_${rnd(2)}`;
+      default: return `mov ${r()}, ${mem(size)}`;
+    }
+  };
+  let compiled = 0;
+  for (let prog = 0; prog < 40; prog++) {
+    const body = Array.from({ length: 4 + rnd(20) }, insn).join("\n");
+    const src = `mov ecx, ${60 + rnd(100)}\ntop:\n${body}\ndec ecx\njnz top\nint3\nfn_0: add rax, rdx\nret\nfn_1: xor rax, 0x55\nret`;
+    const init: Parameters<typeof machine>[1] = { rbx: DATA };
+    for (const n of REGS[64]!) (init as Record<string, bigint>)[n] = BigInt.asUintN(64, BigInt(rnd(1 << 30)) * 0x9e3779b97f4a7c15n);
+    const a = machine(src, init);
+    const b = machine(src, init);
+    for (let k = 0; k < 4096; k += 8) {
+      const v = BigInt(rnd(1 << 30)) * 0x100000001n;
+      const bytes = hexBytes(v.toString(16).padStart(16, "0").match(/../g)!.reverse().join(" "));
+      a.mem.poke(DATA + BigInt(k), bytes);
+      b.mem.poke(DATA + BigInt(k), bytes);
+    }
+    const cpu = cpuFor(a.mem);
+    const ra = run(a.regs, a.mem, 1_000_000);
+    const rb = stepAll(b);
+    compiled += cpu.blocks;
+    t.same(ra, rb, `program ${prog}: same stop and count`);
+    sameState(t, a, b, `program ${prog}`);
+  }
+  t.ok(compiled >= 40, `blocks were compiled (${compiled})`);
+});
+
+t.test("compiled blocks: faults, budgets and TF stop where the interpreter does", async (t) => {
+  // a store that walks off the end of the data page, after the loop is hot
+  const src = "mov ecx, 1000\nl: mov qword ptr [rbx], rax\nadd rbx, 8\nadd rax, rcx\ndec ecx\njnz l\nint3";
+  const a = machine(src, { rbx: DATA + 8n });
+  const b = machine(src, { rbx: DATA + 8n });
+  const ra = run(a.regs, a.mem, 1_000_000);
+  t.match(ra, { result: { kind: "fault", access: "write", addr: DATA + 4096n } });
+  t.same(ra, stepAll(b));
+  t.equal(a.regs.rip, CODE + 5n, "rip at the faulting store, inside the block");
+  sameState(t, a, b, "fault in a block");
+  // budgets that end inside a block: the same count and state as stepping
+  for (const budget of [1, 2, 7, 100, 101, 102, 103, 1234, 2000]) {
+    const x = machine("mov ecx, 5000\nl: add rax, rcx\nxor rdx, rax\nsub rsi, 3\ndec ecx\njnz l\nint3");
+    const y = machine("mov ecx, 5000\nl: add rax, rcx\nxor rdx, rax\nsub rsi, 3\ndec ecx\njnz l\nint3");
+    t.match(run(x.regs, x.mem, 300), { steps: 300 }); // warm: the loop is compiled now
+    t.same(run(x.regs, x.mem, budget), { steps: budget, result: { kind: "limit" } });
+    stepAll(y, 300 + budget);
+    sameState(t, x, y, `budget ${budget}`);
+  }
+  // TF set by popf inside a hot loop: the trap comes after the next instruction
+  const p = assembleProgram(`
+      mov ecx, 300
+  l:  add rax, 1
+      cmp ecx, 1
+      jne skip
+      pushfq
+      or qword ptr [rsp], 0x100
+      popfq
+  skip:
+      dec ecx
+  next: jnz l
+      nop
+      int3`, CODE);
+  const m = machine(p.bytes);
+  const first = run(m.regs, m.mem, 1_000_000);
+  t.match(first, { result: { kind: "ok", trapAfter: true } }, "the first trap");
+  t.equal(m.regs.rip, p.labels.get("next"), "after dec, the instruction that followed the popf");
+  t.match(run(m.regs, m.mem, 1_000_000), { steps: 1, result: { kind: "ok", trapAfter: true } }, "then one instruction at a time");
+  t.equal(m.regs.rax, 300n);
+});
+
+t.test("run() stops at a syscall with the x86-64 ABI in the registers", async (t) => {
+  const m = machine("mov ecx, 100\nl: dec ecx\njnz l\nmov eax, 39\nmov edi, 1\nmov rsi, -1\nmov r10, 4\nsyscall\nint3", { rflags: 0x202 | CF });
+  const r = run(m.regs, m.mem, 1_000_000);
+  t.same(r, { steps: 1 + 200 + 5, result: { kind: "syscall", trapAfter: false } });
+  t.same([m.regs.num(0), m.regs.num(7), m.regs.num(6), m.regs.num(10)], [39, 1, -1, 4]);
+  t.equal(m.regs.rcx, m.regs.rip, "rcx = the rip after syscall");
+  t.equal(m.regs.r11, BigInt(m.regs.rflags), "r11 = rflags");
+  t.match(run(m.regs, m.mem, 10), { steps: 1, result: { kind: "trap", reason: "int3" } });
+});
+
+t.test("the single-step trap: what the caller delivers after a step with trapAfter", async (t) => {
+  // probe (tfaddr.c): "TF trap: sig=5 code=2 addr=<rip> rip=<rip> trapno=1"; under ptrace:
+  // "ptrace step 0: stopsig=5 si_signo=5 si_code=2 si_addr=<rip> dr6=0xffff4ff0"
+  t.same({ ...SINGLE_STEP_TRAP }, { signal: "SIGTRAP", signo: 5, code: 2, trapno: 1, dr6: 0xffff4ff0 });
+  t.equal(DR6_BS, 0x4000);
 });

@@ -23,6 +23,8 @@
  *   - ALU r/m, imm: 83 /n imm8 when the value fits a sign-extended byte, else the short
  *                   accumulator form (05, 2D ...) for rax/eax/ax, else 81 /n imm32 (imm16 for 16-bit).
  *   - test r/m, imm: A9 for the accumulator, else F7 /0.
+ *   - push imm:     6A ib when the value fits a sign-extended byte, else 68 id (sign-extended to 64
+ *                   bits, so `push 0xffffffff` is refused, as GNU as does).
  *   - memory:       no displacement when it is 0 (except for rbp/r13 bases, which need disp8 0),
  *                   disp8 when it fits, else disp32; rsp/r12 bases take a SIB byte; an absolute
  *                   address [0x1000] is SIB-encoded (mod 00 rm 101 means RIP-relative in 64-bit).
@@ -464,6 +466,14 @@ function encodeInsn(st: Extract<Stmt, { kind: "insn" }>, ctx: Ctx, long: boolean
       e.op.push(0xff);
       e.modrm(6, o);
       return e.done();
+    }
+    if (o.kind === "imm" && mn === "push") {
+      // 6A ib / 68 id, sign-extended to 64 bits (push 0xffffffff cannot be encoded)
+      noLabel(o);
+      const v = immValue(o, 64, ctx);
+      if (!hasLabel(o.expr) && fitsS(v, 8)) return { bytes: [0x6a, ...le(v, 1)] };
+      if (ctx.final && !fitsS(v, 32)) throw new AsmError(line, `immediate does not fit a sign-extended imm32`);
+      return { bytes: [0x68, ...le(v, 4)] };
     }
     throw new AsmError(line, `unsupported operand for ${mn}`);
   }

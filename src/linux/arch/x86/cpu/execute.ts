@@ -1,435 +1,361 @@
 /**
- * Executes one x86-64 instruction (the subset decode.ts reads) in user mode: CPL 3, IOPL 0,
- * 4-level paging (48-bit canonical addresses), as a Linux process runs.
+ * What each instruction does (user mode: CPL 3, IOPL 0): one handler per operation and operand
+ * form, picked once when the instruction is decoded (bind()), so running it is one call with no
+ * operand-kind switches and no allocation. The interpreter calls insn.fn; compiled blocks
+ * (block.ts) call the same handlers.
  *
- * step() never throws for anything the program does: every outcome is a StepResult. An instruction
- * that faults has no effect at all (registers, flags and memory are as before it, rip included), as
- * on the real CPU where faults are restartable; it performs every load and the one store it may
- * make before it commits any register.
- *
- * Exceptions and the signals Linux turns them into (the C probes of test/cpu.test.ts, run on an
- * Intel CPU under Linux 6.18, show each of them):
- *   #UD (ud2, undefined opcodes)      SIGILL  ILL_ILLOPN, si_addr = the instruction, rip unchanged
- *   #BP (int3)                        SIGTRAP SI_KERNEL, rip one past the 0xCC
- *   #DB from int1 (icebp)             SIGTRAP TRAP_BRKPT, rip one past the 0xF1
- *   #GP (hlt at CPL 3, non-canonical address, branch to a non-canonical target)
- *                                     SIGSEGV SI_KERNEL, si_addr 0, rip unchanged
- *   #SS (non-canonical address through rsp/rbp or the stack)
- *                                     SIGBUS  SI_KERNEL, si_addr 0, rip unchanged
- *   #PF (unmapped, or a write to read-only memory, or a fetch)
- *                                     SIGSEGV SEGV_MAPERR/ACCERR, si_addr = the first byte that failed
- * On a branch to a non-canonical address this is Intel's behaviour (the branch itself faults; AMD
- * faults on the fetch at the new rip).
- *
- * Single-step (Intel SDM vol. 3, 18.3.1.4 "Single-Step Exception Condition"): the CPU raises the
- * single-step #DB after an instruction when TF was set at the *start* of that instruction. So the
- * popfq that sets TF is not followed by a trap (the trap comes after the next instruction), and the
- * popfq that clears TF is (TF was set when it started). step() reports this as `trapAfter`: TF at
- * the start of an instruction that completed (kind "ok" or "syscall"); the caller then sets DR6.BS
- * and delivers SIGTRAP (TRAP_TRACE). An instruction that faults or traps (int3, int1) completes no
- * single step: its own exception is delivered instead and trapAfter is false. For syscall, Linux
- * reports the step on the way out of the system call (syscall_exit_work); the flag is the same.
- * RF is cleared when an instruction completes.
+ * Every handler makes its loads and its one store before it writes a register or RFLAGS, so a
+ * fault (thrown from CpuCore) leaves the task exactly as before the instruction, rip included.
+ * Semantics that the real CPU decides and the tests check against probes:
+ *  - a 32-bit register write zero-extends to 64 bits, a 16-bit one keeps bits 63:16;
+ *  - push rsp pushes the value before the decrement, pop rsp loads rsp, and a memory operand
+ *    addressed through rsp (push [rsp+8], call [rsp]) uses rsp before the instruction changes it;
+ *  - a branch to a non-canonical address faults on the branch (#GP, Intel; AMD faults on the
+ *    fetch at the new rip), one to the upper half completes and the fetch there faults (#PF);
+ *  - syscall: rcx = the next rip, r11 = rflags (SDM SYSCALL); Linux returns with rflags from r11,
+ *    so the flags the program sees are unchanged;
+ *  - pushfq pushes RFLAGS without RF and VM; popfq changes only what CPL 3 may (not IF, IOPL,
+ *    VIF, VIP, VM, RF) and clears RF.
  */
-import { decode, isCanonical, type FetchMemory, type Instruction, type MemOperand, type Operand, type OpSize } from "./decode.js";
-import { AC, AF, CF, DF, FIXED, ID, NT, OF, PF, RCX, RF, RSP, R11, SF, STATUS_FLAGS, TF, VM, ZF, type X86Regs } from "./regs.js";
-
-export interface CpuMemory extends FetchMemory {
-  /** `len` bytes at `addr`, or null when any of them is not readable. */
-  read(addr: bigint, len: number): Uint8Array | null;
-  /** Writes all of `data` at `addr` and returns true, or writes nothing and returns false. */
-  write(addr: bigint, data: Uint8Array): boolean;
-}
-
-/** DR6.BS: set in DR6 by a single-step debug exception. */
-export const DR6_BS = 0x4000;
-
-export type FaultReason =
-  | "pagefault" // #PF
-  | "hlt" // #GP: hlt is privileged
-  | "gp" // #GP: non-canonical address or target, instruction too long
-  | "ss" // #SS: non-canonical stack address
-  | "ud2" // #UD from ud2
-  | "invalid" // #UD: an opcode the CPU does not define (in 64-bit mode)
-  | "unsupported"; // a valid instruction this interpreter does not implement (SIGILL here)
-
-export interface OkResult { kind: "ok"; trapAfter: boolean; insn: Instruction }
-export interface SyscallResult { kind: "syscall"; trapAfter: boolean; insn: Instruction }
-export interface TrapResult { kind: "trap"; signal: "SIGTRAP"; reason: "int3" | "int1"; trapAfter: false; insn: Instruction }
-export interface FaultResult {
-  kind: "fault";
-  signal: "SIGSEGV" | "SIGBUS" | "SIGILL";
-  /** si_addr as Linux reports it: the faulting address for #PF, the instruction for #UD, 0 for #GP/#SS. */
-  addr: bigint;
-  reason: FaultReason;
-  /** For a page fault: what the access was. */
-  access?: "fetch" | "read" | "write";
-  detail?: string;
-  trapAfter: false;
-  insn?: Instruction;
-}
-export type StepResult = OkResult | SyscallResult | TrapResult | FaultResult;
-
-const M64 = (1n << 64n) - 1n;
-
-/** PF: set when the low byte of the result has an even number of 1 bits. */
-const PARITY = new Uint8Array(256);
-for (let i = 0; i < 256; i++) {
-  let n = 0;
-  for (let b = i; b; b >>= 1) n += b & 1;
-  PARITY[i] = n % 2 === 0 ? PF : 0;
-}
+import { aluCode, CC_MASKS, PARITY } from "./alu.js";
+import { Addr, type CpuCore } from "./core.js";
+import { Form, type Handler, type Insn, Op, OP_NAMES, Seg, X } from "./insn.js";
+import { big, Fl, Reg } from "./regs.js";
 
 /** Flags user mode may change with popf at CPL 3 > IOPL 0 (SDM POPF: not IF, IOPL, VIF, VIP, VM, RF). */
-export const POPF_USER_MASK = CF | PF | AF | ZF | SF | TF | DF | OF | NT | AC | ID;
+const enum Popf { USER_MASK = Fl.CF | Fl.PF | Fl.AF | Fl.ZF | Fl.SF | Fl.TF | Fl.DF | Fl.OF | Fl.NT | Fl.AC | Fl.ID }
+export const POPF_USER_MASK: number = Popf.USER_MASK;
 
-/** Little-endian bytes [0, n) of `d` as an unsigned value (n = 2, 4 or 8). */
-function leToBig(d: Uint8Array, n: number): bigint {
-  const lo = (d[0]! | (d[1]! << 8) | ((n > 2 ? d[2]! | (d[3]! << 8) : 0) << 16)) >>> 0;
-  if (n < 8) return BigInt(lo);
-  const hi = (d[4]! | (d[5]! << 8) | (d[6]! << 16) | (d[7]! << 24)) >>> 0;
-  return (BigInt(hi) << 32n) | BigInt(lo);
-}
-
-/** The low n bytes (2, 4 or 8) of `v`, little-endian. */
-function bigToLe(v: bigint, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  const lo = Number(v & 0xffffffffn);
-  out[0] = lo & 0xff;
-  out[1] = (lo >>> 8) & 0xff;
-  if (n > 2) {
-    out[2] = (lo >>> 16) & 0xff;
-    out[3] = lo >>> 24;
-  }
-  if (n === 8) {
-    const hi = Number((v >> 32n) & 0xffffffffn);
-    out[4] = hi & 0xff;
-    out[5] = (hi >>> 8) & 0xff;
-    out[6] = (hi >>> 16) & 0xff;
-    out[7] = hi >>> 24;
-  }
-  return out;
-}
-
-class Fault {
-  constructor(readonly result: FaultResult) {}
-}
-
-function gp(detail: string, insn: Instruction): Fault {
-  return new Fault({ kind: "fault", signal: "SIGSEGV", addr: 0n, reason: "gp", detail, trapAfter: false, insn });
-}
-
-class Machine {
-  /** The address of the next instruction. */
-  readonly next: bigint;
-  constructor(readonly regs: X86Regs, readonly mem: CpuMemory, readonly insn: Instruction) {
-    this.next = (insn.addr + BigInt(insn.length)) & M64;
-  }
-
-  ea(m: MemOperand): bigint {
-    let a = m.disp;
-    if (m.rip) a += this.next;
-    if (m.base !== null) a += this.regs.get(m.base);
-    if (m.index !== null) a += this.regs.get(m.index) * BigInt(m.scale);
-    return a & M64;
-  }
-
-  /** The default segment is SS for a base of rsp or rbp (SDM vol. 1, 3.7.4), else DS. */
-  stackSegment(m: MemOperand): boolean {
-    if (this.insn.segment !== undefined) return this.insn.segment === "ss";
-    return m.base === RSP || m.base === 5;
-  }
-
-  private canonical(addr: bigint, len: number, ss: boolean): void {
-    if (isCanonical(addr) && isCanonical((addr + BigInt(len - 1)) & M64)) return;
-    throw new Fault(ss
-      ? { kind: "fault", signal: "SIGBUS", addr: 0n, reason: "ss", detail: `non-canonical stack address 0x${addr.toString(16)}`, trapAfter: false, insn: this.insn }
-      : { kind: "fault", signal: "SIGSEGV", addr: 0n, reason: "gp", detail: `non-canonical address 0x${addr.toString(16)}`, trapAfter: false, insn: this.insn });
-  }
-
-  private pageFault(at: bigint, access: "read" | "write"): Fault {
-    return new Fault({ kind: "fault", signal: "SIGSEGV", addr: at, reason: "pagefault", access, trapAfter: false, insn: this.insn });
-  }
-
-  load(addr: bigint, bytes: number, ss: boolean): bigint {
-    this.canonical(addr, bytes, ss);
-    const d = this.mem.read(addr, bytes);
-    if (!d || d.length < bytes) {
-      // the first byte that cannot be read is what the CPU reports (CR2)
-      for (let i = 0; i < bytes; i++) {
-        const a = (addr + BigInt(i)) & M64;
-        if (!this.mem.read(a, 1)) throw this.pageFault(a, "read");
-      }
-      throw this.pageFault(addr, "read");
-    }
-    return leToBig(d, bytes);
-  }
-
-  store(addr: bigint, bytes: number, value: bigint, ss: boolean): void {
-    this.canonical(addr, bytes, ss);
-    const data = bigToLe(value, bytes);
-    if (this.mem.write(addr, data)) return;
-    // Find the first byte that cannot be written without changing memory: write each byte back
-    // with the value it already has (x86 has no write-only pages, so unreadable means unwritable).
-    for (let i = 0; i < bytes; i++) {
-      const a = (addr + BigInt(i)) & M64;
-      const cur = this.mem.read(a, 1);
-      if (!cur || !this.mem.write(a, cur)) throw this.pageFault(a, "write");
-    }
-    throw this.pageFault(addr, "write");
-  }
-
-  read(o: Operand, size: OpSize): bigint {
-    switch (o.kind) {
-      case "reg":
-        return this.regs.read(o.reg, size);
-      case "imm":
-        return o.value;
-      case "mem":
-        return this.load(this.ea(o), size / 8, this.stackSegment(o));
-      case "rel":
-        return o.target;
-    }
-  }
-
-  /** Writes a destination; a memory destination is stored now, a register one is returned as a commit. */
-  write(o: Operand, size: OpSize, v: bigint): () => void {
-    if (o.kind === "mem") {
-      this.store(this.ea(o), size / 8, v, this.stackSegment(o));
-      return () => {};
-    }
-    if (o.kind !== "reg") throw new Error("x86 cpu: bad destination operand");
-    return () => this.regs.write(o.reg, size, v);
-  }
-
-  branchTarget(t: bigint): bigint {
-    if (!isCanonical(t)) throw gp(`branch to non-canonical address 0x${t.toString(16)}`, this.insn);
-    return t;
-  }
-
-  push(v: bigint): () => void {
-    const sp = (this.regs.rsp - 8n) & M64;
-    this.store(sp, 8, v, true);
-    return () => { this.regs.rsp = sp; };
+/** Writes register r the way an instruction of operand size `size` does. */
+function setReg(lo: Int32Array, hi: Int32Array, r: number, size: number, vlo: number, vhi: number): void {
+  if (size === 64) {
+    lo[r] = vlo;
+    hi[r] = vhi;
+  } else if (size === 32) {
+    lo[r] = vlo;
+    hi[r] = 0;
+  } else {
+    lo[r] = (lo[r]! & ~0xffff) | (vlo & 0xffff);
   }
 }
 
-interface AluOut { r: bigint; flags: number }
+/* ---- the stack ---- */
 
-function szp(r: bigint, size: OpSize): number {
-  return (r === 0n ? ZF : 0) | ((r >> BigInt(size - 1)) & 1n ? SF : 0) | PARITY[Number(r & 0xffn)]!;
+/** Stores a quadword below rsp, then moves rsp (nothing changes if the store faults). */
+function push(c: CpuCore, vlo: number, vhi: number): void {
+  const l = (c.lo[Reg.RSP]! >>> 0) - 8;
+  const h = l < 0 ? (c.hi[Reg.RSP]! - 1) | 0 : c.hi[Reg.RSP]!;
+  c.store(l | 0, h, 64, true, vlo, vhi);
+  c.lo[Reg.RSP] = l;
+  c.hi[Reg.RSP] = h;
 }
 
-/** a + b + cin (add, adc, inc): CF = carry out of the top bit, OF = signed overflow, AF = carry out of bit 3. */
-function addFlags(a: bigint, b: bigint, cin: bigint, size: OpSize): AluOut {
-  const full = a + b + cin;
-  const r = BigInt.asUintN(size, full);
-  const top = BigInt(size - 1);
-  let f = szp(r, size);
-  if (full >> BigInt(size)) f |= CF;
-  if ((((a ^ r) & (b ^ r)) >> top) & 1n) f |= OF;
-  if ((a ^ b ^ r) & 0x10n) f |= AF;
-  return { r, flags: f };
+/** Loads the quadword at rsp into vlo/vhi (popRsp() then moves rsp). */
+function loadTop(c: CpuCore): void {
+  c.load(c.lo[Reg.RSP]!, c.hi[Reg.RSP]!, 64, true);
 }
 
-/** a - b - cin (sub, sbb, cmp, dec): CF = borrow, OF = signed overflow, AF = borrow from bit 4. */
-function subFlags(a: bigint, b: bigint, cin: bigint, size: OpSize): AluOut {
-  const r = BigInt.asUintN(size, a - b - cin);
-  const top = BigInt(size - 1);
-  let f = szp(r, size);
-  if (a < b + cin) f |= CF;
-  if ((((a ^ b) & (a ^ r)) >> top) & 1n) f |= OF;
-  if ((a ^ b ^ r) & 0x10n) f |= AF;
-  return { r, flags: f };
+function popRsp(c: CpuCore): void {
+  const l = (c.lo[Reg.RSP]! >>> 0) + 8;
+  if (l > 0xffffffff) c.hi[Reg.RSP] = (c.hi[Reg.RSP]! + 1) | 0;
+  c.lo[Reg.RSP] = l;
+}
+
+/* ---- branch targets ---- */
+
+/**
+ * Goes to the 64-bit target (lo, hi): X.JUMP with jumpTo set when it is in the lower half,
+ * X.FAR when it is in the upper half (`commit` false: only the check, for a call that still has
+ * to push), #GP when it is not canonical.
+ */
+function jump(c: CpuCore, lo: number, hi: number, commit = true): number {
+  const h = hi >>> 0;
+  if (h < Addr.LOW_HI_END) {
+    if (commit) c.jumpTo = h * Addr.TWO32 + (lo >>> 0);
+    return X.JUMP;
+  }
+  if (h < Addr.HIGH_HI_START) throw c.gp(`branch to non-canonical address 0x${big(lo, hi).toString(16)}`);
+  return commit ? c.farRip(lo, hi) : X.FAR;
+}
+
+/** A relative branch whose target bind() found outside the lower half: #GP, or a far rip. */
+function relFar(c: CpuCore, i: Insn): number {
+  const t = i.next + i.rel;
+  return jump(c, t | 0, Math.floor(t / Addr.TWO32) | 0);
+}
+
+/* ---- handlers ---- */
+
+function hNop(): number {
+  return X.NEXT;
+}
+function hInt3(): number {
+  return X.INT3;
+}
+function hInt1(): number {
+  return X.INT1;
+}
+function hHlt(c: CpuCore): number {
+  throw c.gp("hlt is privileged (#GP)", "hlt");
+}
+function hUd2(c: CpuCore, i: Insn): number {
+  throw c.illegal(i.addr, "ud2");
+}
+function hUndefined(c: CpuCore, i: Insn): number {
+  throw c.illegal(i.addr, i.unsupported ? "unsupported" : "invalid", i.reason);
+}
+
+function hSyscall(c: CpuCore, i: Insn): number {
+  c.lo[Reg.RCX] = i.next | 0;
+  c.hi[Reg.RCX] = Math.floor(i.next / Addr.TWO32);
+  c.lo[Reg.R11] = c.flags;
+  c.hi[Reg.R11] = 0;
+  return X.SYSCALL;
+}
+
+function hPushf(c: CpuCore): number {
+  push(c, c.flags & ~(Fl.RF | Fl.VM), 0);
+  return X.NEXT;
+}
+function hPopf(c: CpuCore): number {
+  loadTop(c);
+  const v = c.vlo;
+  popRsp(c);
+  c.flags = ((c.flags & ~Popf.USER_MASK) | (v & Popf.USER_MASK) | Fl.FIXED) & ~Fl.RF;
+  return X.NEXT;
+}
+function hPushR(c: CpuCore, i: Insn): number {
+  push(c, c.lo[i.dst]!, c.hi[i.dst]!);
+  return X.NEXT;
+}
+function hPushM(c: CpuCore, i: Insn): number {
+  c.ea(i);
+  c.load(c.eaLo, c.eaHi, 64, i.ss);
+  push(c, c.vlo, c.vhi);
+  return X.NEXT;
+}
+function hPushI(c: CpuCore, i: Insn): number {
+  push(c, i.immLo, i.immHi);
+  return X.NEXT;
+}
+function hPop(c: CpuCore, i: Insn): number {
+  loadTop(c);
+  popRsp(c);
+  c.lo[i.dst] = c.vlo; // after the increment: pop rsp loads rsp
+  c.hi[i.dst] = c.vhi;
+  return X.NEXT;
+}
+
+function hMovRR(c: CpuCore, i: Insn): number {
+  setReg(c.lo, c.hi, i.dst, i.size, c.lo[i.src]!, c.hi[i.src]!);
+  return X.NEXT;
+}
+function hMovRI(c: CpuCore, i: Insn): number {
+  setReg(c.lo, c.hi, i.dst, i.size, i.immLo, i.immHi);
+  return X.NEXT;
+}
+function hMovRM(c: CpuCore, i: Insn): number {
+  c.ea(i);
+  c.load(c.eaLo, c.eaHi, i.size, i.ss);
+  setReg(c.lo, c.hi, i.dst, i.size, c.vlo, c.vhi);
+  return X.NEXT;
+}
+function hMovMR(c: CpuCore, i: Insn): number {
+  c.ea(i);
+  c.store(c.eaLo, c.eaHi, i.size, i.ss, c.lo[i.src]!, c.hi[i.src]!);
+  return X.NEXT;
+}
+function hMovMI(c: CpuCore, i: Insn): number {
+  c.ea(i);
+  c.store(c.eaLo, c.eaHi, i.size, i.ss, i.immLo, i.immHi);
+  return X.NEXT;
+}
+function hLea(c: CpuCore, i: Insn): number {
+  c.ea(i); // the address is not accessed, so it may be anything
+  setReg(c.lo, c.hi, i.dst, i.size, c.eaLo, c.eaHi);
+  return X.NEXT;
+}
+
+/*
+ * ALU instructions (add ... cmp, test, inc, dec: destination op= source): their handlers are
+ * generated from alu.ts's text, one per operation, size and operand form, the first time one is
+ * needed; compiled blocks put the same text inline.
+ */
+
+/** Where an ALU instruction's operands are: reg op= reg, reg op= imm, reg op= [mem], [mem] op= reg, [mem] op= imm. */
+export const enum AluForm { RR, RI, RM, MR, MI }
+
+export function aluForm(i: Insn): AluForm {
+  const reg = i.rm >= 0;
+  if (i.form === Form.RM_REG) return reg ? AluForm.RR : AluForm.MR;
+  if (i.form === Form.REG_RM) return reg ? AluForm.RR : AluForm.RM;
+  return reg ? AluForm.RI : AluForm.MI; // r/m, imm; inc/dec r/m
+}
+
+/** How generated code names a field of the instruction: `i.dst` in a handler, the value in a block. */
+export type FieldRef = (field: "dst" | "src" | "immLo" | "immHi" | "ss") => string;
+
+/** JS text of `size`-bit register write r = (l, h), given `lo` and `hi`: as setReg(). */
+function setRegCode(r: string, size: number, l: string, h: string): string {
+  if (size === 64) return `lo[${r}] = ${l}; hi[${r}] = ${h};`;
+  if (size === 32) return `lo[${r}] = ${l}; hi[${r}] = 0;`;
+  return `lo[${r}] = (lo[${r}] & -65536) | (${l} & 65535);`;
 }
 
 /**
- * and/or/xor/test: CF = OF = 0, SF/ZF/PF from the result. AF is undefined in the SDM; we clear it,
- * which is also what the Intel CPU of the probe does (it cleared AF whatever its prior value).
+ * Statements that run ALU instruction `i` (the instruction itself is `insn` in the text), given
+ * c, lo, hi and P (PARITY): loads first, then the store, then registers and RFLAGS.
  */
-function logicFlags(r: bigint, size: OpSize): AluOut {
-  return { r, flags: szp(r, size) };
+export function aluSource(i: Insn, v: FieldRef, insn: string): string {
+  const size = i.size as 16 | 32 | 64;
+  const writes = i.op !== Op.CMP && i.op !== Op.TEST;
+  const form = aluForm(i);
+  const mem = form === AluForm.RM || form === AluForm.MR || form === AluForm.MI;
+  const out: string[] = [];
+  if (mem) out.push(`c.ea(${insn}); const el = c.eaLo, eh = c.eaHi; c.load(el, eh, ${size}, ${v("ss")});`);
+  out.push(form === AluForm.MR || form === AluForm.MI ? "const al = c.vlo, ah = c.vhi;" : `const al = lo[${v("dst")}], ah = hi[${v("dst")}];`);
+  if (form === AluForm.RR || form === AluForm.MR) out.push(`const bl = lo[${v("src")}], bh = hi[${v("src")}];`);
+  else if (form === AluForm.RM) out.push("const bl = c.vlo, bh = c.vhi;");
+  else out.push(`const bl = ${v("immLo")}, bh = ${v("immHi")};`);
+  out.push("let f = c.flags, rl = 0, rh = 0;", aluCode(i.op, size));
+  if (writes) {
+    out.push(form === AluForm.MR || form === AluForm.MI ? `c.store(el, eh, ${size}, ${v("ss")}, rl, rh);` : setRegCode(v("dst"), size, "rl", "rh"));
+  }
+  out.push("c.flags = f;");
+  return out.join(" ");
 }
 
-export function alu(op: string, a: bigint, b: bigint, size: OpSize, rflags: number): AluOut {
-  const cin = rflags & CF ? 1n : 0n;
-  switch (op) {
-    case "add": return addFlags(a, b, 0n, size);
-    case "adc": return addFlags(a, b, cin, size);
-    case "sub":
-    case "cmp": return subFlags(a, b, 0n, size);
-    case "sbb": return subFlags(a, b, cin, size);
-    case "and":
-    case "test": return logicFlags(a & b, size);
-    case "or": return logicFlags(a | b, size);
-    case "xor": return logicFlags(a ^ b, size);
-    case "inc": {
-      const o = addFlags(a, 1n, 0n, size);
-      return { r: o.r, flags: (o.flags & ~CF) | (rflags & CF) }; // inc/dec leave CF alone
-    }
-    case "dec": {
-      const o = subFlags(a, 1n, 0n, size);
-      return { r: o.r, flags: (o.flags & ~CF) | (rflags & CF) };
-    }
+const aluHandlers = new Map<number, Handler>();
+
+/** The handler of ALU instruction `i`: compiled from aluSource() for its operation, size and form. */
+function aluHandler(i: Insn): Handler {
+  const key = (i.op * 128 + i.size) * 8 + aluForm(i);
+  let h = aluHandlers.get(key);
+  if (h === undefined) {
+    const body = aluSource(i, (field) => `i.${field}`, "i");
+    const name = `${OP_NAMES[i.op]}${i.size}_${"RR RI RM MR MI".split(" ")[aluForm(i)]}`;
+    h = new Function("P", `"use strict"; return function ${name}(c, i) { const lo = c.lo, hi = c.hi; ${body} return 0; };`)(PARITY) as Handler;
+    aluHandlers.set(key, h);
   }
-  throw new Error(`x86 cpu: alu ${op}`);
+  return h;
 }
 
-/** Evaluates condition `cc` (the tttn field of jcc / setcc / cmovcc). */
-export function condition(cc: number, f: number): boolean {
-  let r: boolean;
-  switch (cc >> 1) {
-    case 0: r = (f & OF) !== 0; break; // o
-    case 1: r = (f & CF) !== 0; break; // b / c
-    case 2: r = (f & ZF) !== 0; break; // e / z
-    case 3: r = (f & (CF | ZF)) !== 0; break; // be
-    case 4: r = (f & SF) !== 0; break; // s
-    case 5: r = (f & PF) !== 0; break; // p
-    case 6: r = !(f & SF) !== !(f & OF); break; // l: SF != OF
-    default: r = (f & ZF) !== 0 || !(f & SF) !== !(f & OF); break; // le
+/* Branches. */
+function hJmpRel(c: CpuCore, i: Insn): number {
+  return i.target >= 0 ? X.TAKEN : relFar(c, i);
+}
+function hJcc(c: CpuCore, i: Insn): number {
+  const f = c.flags;
+  // condIndex(f) of alu.ts, inline: CF | PF<<1 | ZF<<2 | SF<<3 | OF<<4
+  if (((CC_MASKS[i.cond]! >>> ((f & 1) | ((f >> 1) & 2) | ((f >> 4) & 12) | ((f >> 7) & 16))) & 1) === 0) return X.NEXT;
+  return i.target >= 0 ? X.TAKEN : relFar(c, i);
+}
+function hJmpR(c: CpuCore, i: Insn): number {
+  return jump(c, c.lo[i.dst]!, c.hi[i.dst]!);
+}
+function hJmpM(c: CpuCore, i: Insn): number {
+  c.ea(i);
+  c.load(c.eaLo, c.eaHi, 64, i.ss);
+  return jump(c, c.vlo, c.vhi);
+}
+/** Pushes the return address, then goes to (lo, hi), which jump() has checked. */
+function call(c: CpuCore, i: Insn, lo: number, hi: number): number {
+  jump(c, lo, hi, false); // #GP before anything changes
+  push(c, i.next | 0, Math.floor(i.next / Addr.TWO32));
+  return jump(c, lo, hi);
+}
+function hCallRel(c: CpuCore, i: Insn): number {
+  if (i.target >= 0) {
+    push(c, i.next | 0, Math.floor(i.next / Addr.TWO32));
+    return X.TAKEN;
   }
-  return cc & 1 ? !r : r;
+  const t = i.next + i.rel;
+  return call(c, i, t | 0, Math.floor(t / Addr.TWO32) | 0);
+}
+function hCallR(c: CpuCore, i: Insn): number {
+  return call(c, i, c.lo[i.dst]!, c.hi[i.dst]!);
+}
+function hCallM(c: CpuCore, i: Insn): number {
+  c.ea(i);
+  c.load(c.eaLo, c.eaHi, 64, i.ss);
+  return call(c, i, c.vlo, c.vhi);
+}
+function hRet(c: CpuCore): number {
+  loadTop(c);
+  const lo = c.vlo, hi = c.vhi;
+  jump(c, lo, hi, false);
+  popRsp(c);
+  return jump(c, lo, hi);
 }
 
-function exec(m: Machine, tf: boolean): StepResult {
-  const { regs, insn } = m;
-  const ops = insn.operands;
-  const size = insn.opsize;
-  let nextRip = m.next;
-  switch (insn.op) {
-    case "nop":
-    case "pause":
-    case "endbr64":
-      break;
-    case "int3":
-    case "int1":
-      regs.rip = nextRip;
-      return { kind: "trap", signal: "SIGTRAP", reason: insn.op, trapAfter: false, insn };
-    case "hlt":
-      return { kind: "fault", signal: "SIGSEGV", addr: 0n, reason: "hlt", detail: "hlt is privileged (#GP)", trapAfter: false, insn };
-    case "ud2":
-      return { kind: "fault", signal: "SIGILL", addr: insn.addr, reason: "ud2", trapAfter: false, insn };
-    case "syscall":
-      // SDM SYSCALL: RCX := RIP (of the next instruction); R11 := RFLAGS. Linux's sysret/iret
-      // returns to user mode with RFLAGS from R11, so the user-visible flags are unchanged.
-      regs.set(RCX, nextRip);
-      regs.set(R11, BigInt(regs.rflags));
-      regs.rip = nextRip;
-      regs.rflags &= ~RF;
-      return { kind: "syscall", trapAfter: tf, insn };
-    case "pushfq": {
-      // the image has RF and VM cleared (SDM PUSHF)
-      const commit = m.push(BigInt(regs.rflags & ~(RF | VM)));
-      commit();
-      break;
-    }
-    case "popfq": {
-      const v = Number(m.load(regs.rsp, 8, true) & 0xffffffffn);
-      regs.rsp = (regs.rsp + 8n) & M64;
-      regs.rflags = ((regs.rflags & ~POPF_USER_MASK) | (v & POPF_USER_MASK) | FIXED) & ~RF;
-      break;
-    }
-    case "push": {
-      const v = m.read(ops[0]!, 64); // a memory source through rsp is addressed before the decrement
-      m.push(v)();
-      break;
-    }
-    case "pop": {
-      const v = m.load(regs.rsp, 8, true);
-      regs.rsp = (regs.rsp + 8n) & M64;
-      regs.write((ops[0] as { reg: number }).reg, 64, v); // pop rsp: rsp gets the loaded value
-      break;
-    }
-    case "mov": {
-      const v = m.read(ops[1]!, size);
-      m.write(ops[0]!, size, v)();
-      break;
-    }
-    case "lea": {
-      const a = m.ea(ops[1] as MemOperand);
-      m.write(ops[0]!, size, BigInt.asUintN(size, a))();
-      break;
-    }
-    case "add": case "or": case "adc": case "sbb": case "and": case "sub": case "xor": case "cmp": case "test": {
-      const a = m.read(ops[0]!, size);
-      const b = m.read(ops[1]!, size);
-      const o = alu(insn.op, a, b, size, regs.rflags);
-      if (insn.op !== "cmp" && insn.op !== "test") m.write(ops[0]!, size, o.r)();
-      regs.rflags = (regs.rflags & ~STATUS_FLAGS) | o.flags;
-      break;
-    }
-    case "inc":
-    case "dec": {
-      const a = m.read(ops[0]!, size);
-      const o = alu(insn.op, a, 0n, size, regs.rflags);
-      m.write(ops[0]!, size, o.r)();
-      regs.rflags = (regs.rflags & ~STATUS_FLAGS) | o.flags;
-      break;
-    }
-    case "jmp":
-      nextRip = m.branchTarget(m.read(ops[0]!, 64));
-      break;
-    case "jcc":
-      if (condition(insn.cond!, regs.rflags)) nextRip = m.branchTarget(m.read(ops[0]!, 64));
-      break;
-    case "call": {
-      const target = m.branchTarget(m.read(ops[0]!, 64));
-      m.push(nextRip)();
-      nextRip = target;
-      break;
-    }
-    case "ret": {
-      const target = m.branchTarget(m.load(regs.rsp, 8, true));
-      regs.rsp = (regs.rsp + 8n) & M64;
-      nextRip = target;
-      break;
-    }
-  }
-  regs.rip = nextRip;
-  regs.rflags &= ~RF;
-  return { kind: "ok", trapAfter: tf, insn };
-}
-
-/** Executes the instruction at regs.rip. */
-export function step(regs: X86Regs, mem: CpuMemory): StepResult {
-  const tf = (regs.rflags & TF) !== 0;
-  const d = decode(mem, regs.rip);
-  switch (d.kind) {
-    case "fetch-fault":
-      return { kind: "fault", signal: "SIGSEGV", addr: d.faultAddr, reason: "pagefault", access: "fetch", trapAfter: false };
-    case "gp":
-      return { kind: "fault", signal: "SIGSEGV", addr: 0n, reason: "gp", detail: d.reason, trapAfter: false };
-    case "undefined":
-      return {
-        kind: "fault", signal: "SIGILL", addr: d.addr, reason: d.unsupported ? "unsupported" : "invalid",
-        detail: `${d.reason} (bytes ${[...d.bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ")})`, trapAfter: false,
-      };
-    case "insn":
-      break;
-  }
-  // Every case of exec() makes its loads and its one store before it changes a register, so a
-  // Fault thrown from inside leaves the registers as they were.
-  try {
-    return exec(new Machine(regs, mem, d.insn), tf);
-  } catch (e) {
-    if (e instanceof Fault) return e.result;
-    throw e;
+/** The handler of a bound instruction. */
+function pick(i: Insn): Handler {
+  const reg = i.rm >= 0; // the r/m operand is a register
+  switch (i.op) {
+    case Op.NOP: case Op.PAUSE: case Op.ENDBR64: return hNop;
+    case Op.INT3: return hInt3;
+    case Op.INT1: return hInt1;
+    case Op.HLT: return hHlt;
+    case Op.UD2: return hUd2;
+    case Op.UNDEFINED: return hUndefined;
+    case Op.SYSCALL: return hSyscall;
+    case Op.PUSHFQ: return hPushf;
+    case Op.POPFQ: return hPopf;
+    case Op.PUSH: return i.form === Form.IMM ? hPushI : reg ? hPushR : hPushM;
+    case Op.POP: return hPop;
+    case Op.MOV:
+      if (reg) return i.form === Form.RM_REG || i.form === Form.REG_RM ? hMovRR : hMovRI;
+      return i.form === Form.RM_REG ? hMovMR : i.form === Form.REG_RM ? hMovRM : hMovMI;
+    case Op.LEA: return hLea;
+    case Op.JMP: return i.form === Form.REL ? hJmpRel : reg ? hJmpR : hJmpM;
+    case Op.JCC: return hJcc;
+    case Op.CALL: return i.form === Form.REL ? hCallRel : reg ? hCallR : hCallM;
+    case Op.RET: return hRet;
+    default: // ADD ... DEC
+      return aluHandler(i);
   }
 }
-
-export type RunResult =
-  | { steps: number; result: StepResult }
-  | { steps: number; result: { kind: "limit" } };
 
 /**
- * Steps until something needs the caller: a syscall, trap or fault, or an ok step whose trapAfter
- * asks for the single-step trap; or until `maxSteps` instructions have been attempted.
- * `steps` counts the step() calls made, the last one included.
+ * Whether running `i` can throw: it accesses memory (or the stack), branches to a target that
+ * may not be canonical, or always faults. Register-only instructions cannot.
  */
-export function run(regs: X86Regs, mem: CpuMemory, maxSteps: number): RunResult {
-  for (let n = 1; n <= maxSteps; n++) {
-    const r = step(regs, mem);
-    if (r.kind !== "ok" || r.trapAfter) return { steps: n, result: r };
+export function mayFault(i: Insn): boolean {
+  switch (i.op) {
+    case Op.NOP: case Op.PAUSE: case Op.ENDBR64: case Op.LEA: case Op.INT3: case Op.INT1: case Op.SYSCALL:
+      return false;
+    case Op.JCC: return i.target < 0;
+    case Op.JMP: case Op.CALL: return i.form !== Form.REL || i.target < 0 || i.op === Op.CALL;
+    case Op.MOV: case Op.ADD: case Op.OR: case Op.ADC: case Op.SBB: case Op.AND: case Op.SUB: case Op.XOR:
+    case Op.CMP: case Op.TEST: case Op.INC: case Op.DEC:
+      return i.rm < 0;
+    default: return true; // push/pop/pushf/popf/ret, hlt/ud2/undefined
   }
-  return { steps: maxSteps, result: { kind: "limit" } };
+}
+
+/** Binds a decoded instruction to its address: next, branch target, address constants, handler. */
+export function bind(i: Insn, addr: number): void {
+  i.addr = addr;
+  i.next = addr + i.len;
+  if (i.form === Form.REL) {
+    const t = i.next + i.rel;
+    i.target = t >= 0 && t < Addr.LOW_END ? t : -1;
+  }
+  if (i.ripRel) {
+    const t = i.next + i.disp;
+    i.dispLo = t | 0;
+    i.dispHi = Math.floor(t / Addr.TWO32) | 0;
+  } else {
+    i.dispLo = i.disp;
+    i.dispHi = i.disp < 0 ? -1 : 0;
+  }
+  i.ss = i.seg === Seg.SS || (i.seg === Seg.NONE && (i.base === Reg.RSP || i.base === Reg.RBP));
+  if (i.form === Form.REG_RM) {
+    i.dst = i.reg;
+    i.src = i.rm;
+  } else {
+    i.dst = i.rm;
+    i.src = i.reg;
+  }
+  i.fn = pick(i);
 }
