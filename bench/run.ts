@@ -11,6 +11,7 @@ import { fmtRate, runCReference } from "./reference.js";
 import { rateInTest } from "./in_test.js";
 import { benchParallel } from "./parallel.js";
 import { benchFork } from "./fork.js";
+import { benchPipe } from "./pipe.js";
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -56,4 +57,5 @@ if (real.length) {
 }
 
 await benchFork();
+await benchPipe();
 await benchParallel();

@@ -74,7 +74,7 @@ t.test("every report from one run", async (t) => {
   t.equal(parsed.count, 5, "one subtest per config");
 
   const json = JSON.parse(readFileSync(join(r.cwd, "out/r.json"), "utf8"));
-  t.equal(json.results.length, 90, "one result per job: 18 testcases on 5 configs");
+  t.equal(json.results.length, 110, "one result per job: 22 testcases on 5 configs");
   t.equal(json.stats.tconf_by_category["not-configured"], 20, "kcmp on minimal and nommu, fork and wait on nommu");
   const dir = readdirSync(join(r.cwd, "results")).filter((d) => d !== "latest");
   t.equal(dir.length, 1);

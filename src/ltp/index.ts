@@ -11,17 +11,23 @@ export { tst_kconfig_get } from "./tst_kconfig.js";
 export { tst_alloc, tst_strdup } from "./tst_buffers.js";
 export {
   ltp_clone, SAFE_CLOSE, SAFE_CREAT, SAFE_DUP, SAFE_FCNTL, SAFE_FILE_PRINTF, SAFE_FILE_READ, SAFE_FILE_SCANF,
-  SAFE_FORK, SAFE_GETRLIMIT, SAFE_KILL, SAFE_LSEEK, SAFE_MALLOC, SAFE_MMAP, SAFE_MPROTECT, SAFE_MUNMAP, SAFE_OPEN,
-  SAFE_READ, SAFE_SETENV, SAFE_SETRLIMIT, SAFE_WAIT, SAFE_WAITPID, SAFE_WRITE, tst_fill_file, tst_get_unused_pid,
-  tst_reap_children,
+  SAFE_FORK, SAFE_FSTAT, SAFE_GETRLIMIT, SAFE_KILL, SAFE_LSEEK, SAFE_MALLOC, SAFE_MEMALIGN, SAFE_MKFIFO, SAFE_MKNOD,
+  SAFE_MMAP, SAFE_MPROTECT, SAFE_MUNMAP, SAFE_OPEN, SAFE_PIPE, SAFE_PIPE2, SAFE_PREAD, SAFE_PWRITE, SAFE_READ,
+  SAFE_RMDIR, SAFE_SETENV, SAFE_SETRLIMIT, SAFE_STAT, SAFE_UNLINK, SAFE_WAIT, SAFE_WAITPID, SAFE_WRITE,
+  tst_fill_file, tst_get_unused_pid, tst_reap_children,
 } from "./tst_safe_macros.js";
 export {
   chdir, close, creat, dup, dup2, dup3, errno, exit, fcntl, free, getpid, getppid, gettid, getuid, lseek, malloc,
   mkdir, open, pause, peekBytes, peekInt, peekString, peekU64, pokeBytes, pokeInt, pokeString, pokeU64, read,
   strdup, syscall, wait, wait4, waitid, waitpid, write, _exit, type ChildBody, type WaitidInfo,
 } from "./libc.js";
-export { fork, vfork } from "./unistd.js";
-export { argv, environ, getenv, putenv, setenv, unsetenv } from "./stdlib.js";
+export { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink, unlinkat, vfork } from "./unistd.js";
+export { argv, environ, getenv, memalign, putenv, setenv, unsetenv } from "./stdlib.js";
+export {
+  fstat, fstatat, fstatfs, lstat, mkfifo, mknod, readStat, readStatfs, sizeofStat, stat, statfs, tst_fs_type,
+  tst_fs_type_name, TST_RAMFS_MAGIC, TST_TMPFS_MAGIC, type Stat,
+} from "./stat.js";
+export { iovec, readv, writev } from "./uio.js";
 export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
 export { kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, type SigAction } from "./signal.js";
 export { getrlimit, setrlimit, type Rlimit } from "./resource.js";
@@ -33,4 +39,5 @@ export * from "../linux/include/uapi/mman.js";
 export * from "../linux/include/uapi/resource.js";
 export * from "../linux/include/uapi/sched.js";
 export * from "../linux/include/uapi/signal.js";
+export { makedev, S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK } from "../linux/include/uapi/stat.js";
 export * from "../linux/include/uapi/wait.js";

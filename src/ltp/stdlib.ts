@@ -103,3 +103,9 @@ export function putenv(text: string): number {
   const str = strdup(text);
   return str ? install(nameOf(text), str) : -1;
 }
+
+/** memalign(): size bytes at a multiple of alignment (a power of two), from the heap; 0 when it is full. */
+export function memalign(alignment: number, size: number): number {
+  const raw = malloc(size + alignment);
+  return raw ? Math.ceil(raw / alignment) * alignment : 0;
+}

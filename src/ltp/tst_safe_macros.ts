@@ -4,16 +4,17 @@ import { MAP_FAILED } from "../linux/include/uapi/mman.js";
 import { signalName } from "../linux/include/uapi/signal.js";
 import { __WALL } from "../linux/include/uapi/wait.js";
 import {
-  close, cloneProcess, creat, dup, errno, fcntl, free, lseek, malloc, open, peekBytes, pokeBytes, read, wait,
+  close, cloneProcess, creat, dup, errno, fcntl, free, lseek, malloc, open, outBuffer, peekBytes, peekInt, pokeBytes, read, wait,
   waitpid, write, type ChildBody,
 } from "./libc.js";
 import { mmap, mprotect, munmap } from "./mman.js";
 import { getrlimit, setrlimit, type Rlimit } from "./resource.js";
 import { kill } from "./signal.js";
-import { setenv } from "./stdlib.js";
+import { fstat, mkfifo, mknod, readStat, stat, type Stat } from "./stat.js";
+import { memalign, setenv } from "./stdlib.js";
 import { childEntry } from "./tst_child.js";
 import { TBROK, TCONF, TERRNO, TFAIL, TPASS, tst_brk } from "./tst_res.js";
-import { fork, hasMmu } from "./unistd.js";
+import { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink } from "./unistd.js";
 import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "./wait.js";
 
 export { childEntry, exitStatusFor } from "./tst_child.js";
@@ -208,4 +209,72 @@ const PID_MAX_LIMIT = 4 * 1024 * 1024;
 export async function tst_get_unused_pid(): Promise<number> {
   if ((await kill(PID_MAX_LIMIT, 0)) !== -1 || errno() !== ESRCH) tst_brk(TBROK | TERRNO, `pid ${PID_MAX_LIMIT} is in use`);
   return PID_MAX_LIMIT;
+}
+
+/** %p as glibc prints it. */
+const ptr = (p: number) => `0x${p.toString(16)}`;
+
+/** The two ints a pipe() call filled in (whatever was there if it failed). */
+const fdPair = (fildes: number): [number, number] => [peekInt(fildes), peekInt(fildes + 4)];
+
+/** SAFE_PIPE(fildes): `fildes` points at int[2]; the two descriptors are also returned. */
+export async function SAFE_PIPE(fildes: number): Promise<[number, number]> {
+  if ((await pipe(fildes)) === -1) {
+    const [r, w] = fdPair(fildes);
+    tst_brk(TBROK | TERRNO, `pipe({${r},${w}}) failed`);
+  }
+  return fdPair(fildes);
+}
+
+export async function SAFE_PIPE2(fildes: number, flags: number): Promise<[number, number]> {
+  if ((await pipe2(fildes, flags)) === -1) {
+    const [r, w] = fdPair(fildes);
+    tst_brk(TBROK | TERRNO, `pipe2({${r},${w}}) failed with flag(${flags})`);
+  }
+  return fdPair(fildes);
+}
+
+export async function SAFE_PREAD(lenStrict: boolean | number, fd: number, buf: number, count: number, offset: number): Promise<number> {
+  const r = await pread(fd, buf, count, offset);
+  if (r === -1 || (lenStrict && r !== count)) tst_brk(TBROK | TERRNO, `pread(${fd},${ptr(buf)},${count},${offset}) failed`);
+  return r;
+}
+
+export async function SAFE_PWRITE(lenStrict: boolean | number, fd: number, buf: number, count: number, offset: number): Promise<number> {
+  const r = await pwrite(fd, buf, count, offset);
+  if (r === -1 || (lenStrict && r !== count)) tst_brk(TBROK | TERRNO, `pwrite(${fd},${ptr(buf)},${count},${offset}) failed`);
+  return r;
+}
+
+export async function SAFE_MKFIFO(path: string, mode: number): Promise<void> {
+  if ((await mkfifo(path, mode)) === -1) tst_brk(TBROK | TERRNO, `mkfifo(${path}, ${mode.toString(8).padStart(4, "0")}) failed`);
+}
+
+export async function SAFE_MKNOD(path: string, mode: number, dev: number): Promise<void> {
+  if ((await mknod(path, mode, dev)) === -1) tst_brk(TBROK | TERRNO, "mknod() failed");
+}
+
+export async function SAFE_UNLINK(path: string): Promise<void> {
+  if ((await unlink(path)) === -1) tst_brk(TBROK | TERRNO, `unlink(${path}) failed`);
+}
+
+export async function SAFE_RMDIR(path: string): Promise<void> {
+  if ((await rmdir(path)) === -1) tst_brk(TBROK | TERRNO, `rmdir(${path}) failed`);
+}
+
+/** SAFE_STAT(path, buf): buf defaults to the libc's scratch buffer; the fields are returned. */
+export async function SAFE_STAT(path: string, buf = outBuffer()): Promise<Stat> {
+  if ((await stat(path, buf)) === -1) tst_brk(TBROK | TERRNO, `stat(${path},${ptr(buf)}) failed`);
+  return readStat(buf);
+}
+
+export async function SAFE_FSTAT(fd: number, buf = outBuffer()): Promise<Stat> {
+  if ((await fstat(fd, buf)) === -1) tst_brk(TBROK | TERRNO, `fstat(${fd},${ptr(buf)}) failed`);
+  return readStat(buf);
+}
+
+export function SAFE_MEMALIGN(alignment: number, size: number): number {
+  const p = memalign(alignment, size);
+  if (p === 0) tst_brk(TBROK | TERRNO, "memalign() failed");
+  return p;
 }

@@ -3,6 +3,7 @@ import { rlimit } from "../include/linux/sched/signal.js";
 import { S_IFREG } from "../include/uapi/fcntl.js";
 import { RLIMIT_CORE } from "../include/uapi/resource.js";
 import { PAGE_SIZE } from "../mm/mm.js";
+import { ownerOf } from "./inode.js";
 
 /** The ELF header a core file starts with (ET_CORE), for the task's arch. */
 function elfCoreHeader(machine: number): Uint8Array {
@@ -35,12 +36,11 @@ export function doCoredump(task: Task): boolean {
   if (!dir.entries) return false;
   const old = dir.entries.get("core");
   if (old?.isDir) return false;
-  if (old) { old.nlink--; dir.entries.delete("core"); }
-  const inode = task.kernel.rootfs.newInode(S_IFREG | (0o600 & ~task.fs.umask), dir);
+  if (old) { old.nlink--; dir.entries.delete("core"); old.maybeEvict(); }
+  const inode = task.kernel.rootfs.newInode(S_IFREG | (0o600 & ~task.fs.umask), dir, ownerOf(task));
   dir.entries.set("core", inode);
   const header = elfCoreHeader(task.kernel.linked.arch.elfMachine);
   const n = limit < BigInt(header.length) ? Number(limit) : header.length;
-  inode.data = header.slice(0, n);
-  inode.size = n;
+  inode.writeAt(0, header.subarray(0, n));
   return true;
 }

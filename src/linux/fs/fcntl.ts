@@ -2,12 +2,13 @@ import type { Task } from "../include/linux/sched.js";
 import { nofileLimit } from "../include/linux/sched/signal.js";
 import { EBADF, EINVAL } from "../include/uapi/errno.js";
 import {
-  F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, O_APPEND, O_DIRECT, O_NDELAY,
-  O_NOATIME, O_NONBLOCK,
+  F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC, O_APPEND,
+  O_DIRECT, O_NDELAY, O_NOATIME, O_NONBLOCK, S_IFIFO, S_IFMT,
 } from "../include/uapi/fcntl.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
 import { allocFd, fdInstall } from "./file.js";
-import type { File } from "./file_table.js";
+import { FMODE_CAN_ODIRECT, type File } from "./file_table.js";
+import { pipeFcntl } from "./pipe.js";
 
 /** The status flags F_SETFL may change; the rest of f_flags stays. */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME;
@@ -44,10 +45,18 @@ function fcntl(task: Task, fd: number, cmd: number, arg: number): number {
       return 0;
     case F_GETFL: return file.flags;
     case F_SETFL: {
-      // setfl(): O_NDELAY is O_NONBLOCK here; FASYNC needs ->fasync(), which regular files lack.
+      // setfl(): O_NDELAY is O_NONBLOCK here; O_DIRECT needs a file that can do it, except
+      // on a FIFO or pipe, where it is packet mode (probes: F_SETFL O_DIRECT on a tmpfs file:
+      // 0, F_GETFL 0xc002; on a tmpfs directory: EINVAL; on a pipe's read end: 0, 0x4000).
+      // FASYNC needs ->fasync(), which these files lack. A pipe sees O_NONBLOCK set here at
+      // its next read or write.
+      if ((file.inode.mode & S_IFMT) !== S_IFIFO && argi & O_DIRECT && !(file.mode & FMODE_CAN_ODIRECT)) return -EINVAL;
       file.flags = (argi & SETFL_MASK) | (file.flags & ~SETFL_MASK);
       return 0;
     }
+    case F_SETPIPE_SZ:
+    case F_GETPIPE_SZ:
+      return pipeFcntl(task, file, cmd, argi >>> 0);
     default:
       return -EINVAL;
   }
@@ -55,5 +64,5 @@ function fcntl(task: Task, fd: number, cmd: number, arg: number): number {
 
 export const fs_fcntl_c = kernelObject("fs/fcntl.c", [
   SYSCALL_DEFINE(3, "fcntl", (task, a0, a1, a2) => fcntl(task, a0 >>> 0, a1 >>> 0, a2),
-    "descriptor and status flags (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL) only; other commands answer EINVAL"),
+    "descriptor and status flags (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL) and pipe sizes (F_GETPIPE_SZ, F_SETPIPE_SZ) only; other commands answer EINVAL"),
 ]);

@@ -10,6 +10,11 @@ export class FilesStruct {
   readonly closeOnExec = new Set<number>();
   /** Where the search for a free descriptor starts (next_fd). */
   nextFd = 0;
+  /**
+   * Descriptors an open() that sleeps (a FIFO waiting for its partner) has taken but not yet
+   * installed (get_unused_fd_flags() before fd_install()); null while there are none.
+   */
+  reserved: Set<number> | null = null;
   count = 1;
 
   constructor(readonly id: number) {}

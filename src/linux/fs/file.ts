@@ -13,7 +13,7 @@ import type { FilesStruct } from "./fdtable.js";
 export function allocFd(task: Task, start: number): number {
   const files = task.files!;
   let fd = Math.max(start, files.nextFd);
-  while (fd < files.fd.length && files.fd[fd]) fd++;
+  while ((fd < files.fd.length && files.fd[fd]) || files.reserved?.has(fd)) fd++;
   return fd >= nofileLimit(task) ? -EMFILE : fd;
 }
 
@@ -25,9 +25,32 @@ export function fdInstall(files: FilesStruct, fd: number, file: File, cloexec: b
   if (fd === files.nextFd) files.nextFd = fd + 1;
 }
 
-/** fput(): drops a reference to an open file description. */
+/**
+ * fput(): drops a reference to an open file description. The last one releases it: its
+ * operations' ->release() (a pipe end tells the other side), then the inode loses an opener
+ * (an unlinked file goes with its last one).
+ */
 export function fput(file: File): void {
-  file.count--;
+  if (--file.count > 0) return;
+  file.op.release?.(file);
+  file.inode.openFiles--;
+  file.inode.maybeEvict();
+}
+
+/** Holds a descriptor from allocFd() for an open() that sleeps before it can install it. */
+export function reserveFd(files: FilesStruct, fd: number): void {
+  (files.reserved ??= new Set()).add(fd);
+}
+
+export function unreserveFd(files: FilesStruct, fd: number): void {
+  files.reserved?.delete(fd);
+  if (files.reserved?.size === 0) files.reserved = null;
+}
+
+/** An open that failed before the file was opened: no ->release(), the inode loses the opener. */
+export function discardFile(file: File): void {
+  file.inode.openFiles--;
+  file.inode.maybeEvict();
 }
 
 /** close_fd(): -EBADF when fd is not open. */

@@ -4,7 +4,10 @@ import { fs_fcntl_c } from "../fs/fcntl.js";
 import { fs_file_c } from "../fs/file.js";
 import { fs_namei_c } from "../fs/namei.js";
 import { fs_open_c } from "../fs/open.js";
+import { fs_pipe_c } from "../fs/pipe.js";
 import { fs_read_write_c } from "../fs/read_write.js";
+import { fs_stat_c } from "../fs/stat.js";
+import { fs_statfs_c } from "../fs/statfs.js";
 import { kernel_exit_c } from "../kernel/exit.js";
 import { kernel_fork_c } from "../kernel/fork.js";
 import { kernel_kcmp_c } from "../kernel/kcmp.js";
@@ -31,7 +34,10 @@ export const KERNEL_OBJECTS: readonly KernelObject[] = [
   fs_file_c,
   fs_namei_c,
   fs_open_c,
+  fs_pipe_c,
   fs_read_write_c,
+  fs_stat_c,
+  fs_statfs_c,
   mm_mmap_c,
   mm_mprotect_c,
   mm_nommu_c,

@@ -9,7 +9,7 @@ export interface Cred {
 }
 
 /** include/uapi/linux/capability.h */
-export const CAP_KILL = 5, CAP_IPC_LOCK = 14, CAP_SYS_RAWIO = 17, CAP_SYS_PTRACE = 19, CAP_SYS_ADMIN = 21,
+export const CAP_KILL = 5, CAP_MKNOD = 27, CAP_IPC_LOCK = 14, CAP_SYS_RAWIO = 17, CAP_SYS_PTRACE = 19, CAP_SYS_ADMIN = 21,
   CAP_SYS_RESOURCE = 24, CAP_CHECKPOINT_RESTORE = 40;
 
 const ALL_CAPS: ReadonlySet<number> = new Set(Array.from({ length: 41 }, (_, i) => i));

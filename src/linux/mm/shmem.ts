@@ -1,0 +1,188 @@
+import type { Kernel } from "../init/main.js";
+import type { Task } from "../include/linux/sched.js";
+import { rlimit } from "../include/linux/sched/signal.js";
+import { EFAULT, EFBIG, EINVAL, ENXIO } from "../include/uapi/errno.js";
+import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE } from "../include/uapi/fcntl.js";
+import { RLIMIT_FSIZE } from "../include/uapi/resource.js";
+import { SIGXFSZ } from "../include/uapi/signal.js";
+import { RAMFS_MAGIC, ST_VALID, TMPFS_MAGIC, type Kstatfs } from "../include/uapi/stat.js";
+import type { FileOperations, File, Kiocb } from "../fs/file_table.js";
+import { FMODE_CAN_ODIRECT } from "../fs/file_table.js";
+import type { Inode, SuperBlock } from "../fs/inode.js";
+import { doExit } from "../kernel/exit.js";
+import { sendSignal } from "../kernel/signal.js";
+import type { IovIter } from "../lib/iov_iter.js";
+
+/**
+ * The in-memory filesystem's regular files (mm/shmem.c): tmpfs where the configuration has
+ * CONFIG_SHMEM; without it shmem.c builds tmpfs on ramfs's code (fs/ramfs), which differs in
+ * what this module decides: O_DIRECT, st_blocks and directory sizes, SEEK_DATA/SEEK_HOLE, and
+ * statfs(). tmpfs's size= limit (ENOSPC) is not enforced.
+ */
+
+const PAGE_SIZE = 4096;
+/** MAX_LFS_FILESIZE on 64-bit: LLONG_MAX. */
+export const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+/** BOGO_DIRENT_SIZE: what each entry adds to a tmpfs directory's size (two for . and ..). */
+const BOGO_DIRENT_SIZE = 20;
+
+const shmemOf = new WeakMap<Kernel, boolean>();
+
+/** Is the root filesystem real tmpfs (CONFIG_SHMEM) rather than ramfs? */
+export function isShmem(kernel: Kernel): boolean {
+  let v = shmemOf.get(kernel);
+  if (v === undefined) shmemOf.set(kernel, (v = kernel.linked.config.enabled("SHMEM")));
+  return v;
+}
+
+/**
+ * i_size as stat() reports it: a tmpfs directory counts BOGO_DIRENT_SIZE per entry, . and ..
+ * included; a ramfs one stays 0. probe (tmpfs): a new directory 40, with a file and a
+ * subdirectory 80.
+ */
+export function inodeSize(kernel: Kernel, inode: Inode): number {
+  if (!inode.entries) return inode.size;
+  return isShmem(kernel) ? (inode.entries.size + 2) * BOGO_DIRENT_SIZE : 0;
+}
+
+/**
+ * i_blocks in 512-byte units: tmpfs counts the pages a file holds (holes take none); ramfs
+ * counts nothing. probe (tmpfs): 5000 bytes: 16; a byte at 100000 after them: 24.
+ */
+export function inodeBlocks(kernel: Kernel, inode: Inode): number {
+  return isShmem(kernel) ? inode.pages.size * (PAGE_SIZE / 512) : 0;
+}
+
+/**
+ * shmem_file_read_iter(): from the position up to the size, holes as zeros. The copy stops at
+ * the first byte that faults: nothing copied is EFAULT, some is a short read. probe: 100 bytes
+ * into a buffer 10 bytes before a PROT_NONE page: 10, the offset 10; straight into it: EFAULT,
+ * the offset unchanged.
+ */
+function shmemRead(_task: Task, file: File, to: IovIter, kiocb: Kiocb | null): number {
+  const inode = file.inode;
+  const pos = kiocb!.pos;
+  if (to.count === 0 || pos >= inode.size) return 0;
+  const copied = to.copyTo(inode.readAt(pos, Math.min(to.count, inode.size - pos)));
+  if (copied === 0) return -EFAULT;
+  kiocb!.pos = pos + copied;
+  return copied;
+}
+
+/**
+ * shmem_file_write_iter(): generic_write_checks() (O_APPEND writes at the end; RLIMIT_FSIZE
+ * cuts the write at the limit, and a write starting at or past it raises SIGXFSZ, fatal by
+ * default, and fails with EFBIG), then the bytes up to the first that faults.
+ */
+function shmemWrite(task: Task, file: File, from: IovIter, kiocb: Kiocb | null): number | Promise<number> {
+  let count = from.count;
+  if (count === 0) return 0;
+  const inode = file.inode;
+  if (file.flags & O_APPEND) kiocb!.pos = inode.size;
+  const pos = kiocb!.pos;
+  const limit = rlimit(task, RLIMIT_FSIZE).cur;
+  if (limit < BigInt(MAX_LFS_FILESIZE)) {
+    if (BigInt(pos) >= limit) {
+      const died = sendSignal(SIGXFSZ, task, false);
+      return died === null ? -EFBIG : doExit(task, died);
+    }
+    count = Math.min(count, Number(limit) - pos);
+  }
+  const data = from.copyFrom(count);
+  if (data.length === 0) return -EFAULT;
+  inode.writeAt(pos, data);
+  inode.mtime = inode.ctime = task.kernel.sched.now;
+  kiocb!.pos = pos + data.length;
+  return data.length;
+}
+
+/** vfs_setpos(): the new position must be within [0, MAX_LFS_FILESIZE]. */
+function setPos(file: File, pos: number): number {
+  if (pos < 0 || pos > MAX_LFS_FILESIZE) return -EINVAL;
+  file.pos = pos;
+  return pos;
+}
+
+/**
+ * mapping_seek_hole_data() at page granularity: data is a page that was written, a hole one
+ * that never was; the end of the file is a hole. Past the end both are ENXIO.
+ */
+function seekHoleData(inode: Inode, start: number, whence: number): number {
+  const end = inode.size;
+  if (start >= end) return -ENXIO;
+  const last = Math.floor((end - 1) / PAGE_SIZE);
+  for (let index = Math.floor(start / PAGE_SIZE); index <= last; index++) {
+    const present = inode.pages.has(index);
+    if (whence === SEEK_DATA && present) return Math.max(start, index * PAGE_SIZE);
+    if (whence === SEEK_HOLE && !present) return Math.max(start, index * PAGE_SIZE);
+  }
+  return whence === SEEK_DATA ? -ENXIO : end;
+}
+
+/**
+ * shmem_file_llseek() on tmpfs (SEEK_DATA and SEEK_HOLE see holes; a negative offset for them
+ * is ENXIO), generic_file_llseek() on ramfs (the whole file is data). The rest is
+ * generic_file_llseek_size(). probe: whence 7: EINVAL; a negative result: EINVAL; SEEK_END+10
+ * past a 8192-byte file: 8202.
+ */
+function shmemLlseek(task: Task, file: File, offset: number, whence: number): number {
+  const inode = file.inode;
+  const size = inode.size;
+  if ((whence === SEEK_DATA || whence === SEEK_HOLE) && isShmem(task.kernel)) {
+    if (offset < 0) return -ENXIO;
+    const r = seekHoleData(inode, offset, whence);
+    return r < 0 ? r : setPos(file, r);
+  }
+  switch (whence) {
+    case SEEK_END: return setPos(file, size + offset);
+    case SEEK_CUR: return offset === 0 ? file.pos : setPos(file, file.pos + offset);
+    case SEEK_DATA:
+      if (offset < 0 || offset >= size) return -ENXIO;
+      return setPos(file, offset);
+    case SEEK_HOLE:
+      if (offset < 0 || offset >= size) return -ENXIO;
+      return setPos(file, size);
+    default: return setPos(file, offset);
+  }
+}
+
+/**
+ * shmem_file_open(): tmpfs files take O_DIRECT since Linux 6.6 (FMODE_CAN_ODIRECT), reading
+ * and writing through the page cache whatever the alignment; ramfs files have no direct I/O,
+ * so open() with O_DIRECT is EINVAL there. probe (tmpfs): open(O_RDWR|O_DIRECT): a descriptor,
+ * F_GETFL 0xc002; read() of 4096 into a buffer one byte past a page boundary: the file's 22
+ * bytes.
+ */
+function shmemOpen(task: Task, _inode: Inode, file: File): number {
+  if (isShmem(task.kernel)) file.mode |= FMODE_CAN_ODIRECT;
+  return 0;
+}
+
+export const shmemFileOperations: FileOperations = {
+  open: shmemOpen,
+  read: shmemRead,
+  write: shmemWrite,
+  llseek: shmemLlseek,
+};
+
+/**
+ * statfs() of the root filesystem. tmpfs (shmem_statfs()): 4 KiB blocks, half the RAM
+ * (the default size=), as many inodes as half the RAM has pages (the default nr_inodes=),
+ * less what is used; ramfs (simple_statfs()): only the type, block size and name length.
+ * f_flags is ST_VALID alone: the kernel mounts the rootfs with no mount flags. f_fsid is the
+ * device number (ramfs's simple_statfs(); tmpfs's comes from a random uuid). probe (tmpfs
+ * mounted with size= the RAM): f_type 0x1021994, f_bsize 4096, f_blocks = f_bfree = f_bavail =
+ * the RAM's pages, f_namelen 255, f_frsize 4096; a pipe's fstatfs: f_flags 0x20.
+ */
+export function shmemStatfs(kernel: Kernel, sb: SuperBlock): Kstatfs {
+  const fsid = [sb.dev, 0] as const;
+  if (!isShmem(kernel)) {
+    return { type: RAMFS_MAGIC, bsize: PAGE_SIZE, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, fsid, namelen: 255, frsize: PAGE_SIZE, flags: ST_VALID };
+  }
+  const blocks = Math.floor(kernel.totalramPages / 2);
+  const free = Math.max(0, blocks - sb.usedPages);
+  return {
+    type: TMPFS_MAGIC, bsize: PAGE_SIZE, blocks, bfree: free, bavail: free, files: blocks,
+    ffree: Math.max(0, blocks - sb.inodes), fsid, namelen: 255, frsize: PAGE_SIZE, flags: ST_VALID,
+  };
+}
