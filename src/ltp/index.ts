@@ -23,7 +23,12 @@ export {
 export { fork, vfork } from "./unistd.js";
 export { argv, environ, getenv, putenv, setenv, unsetenv } from "./stdlib.js";
 export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
-export { kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, type SigAction } from "./signal.js";
+export {
+  kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, sigsuspend, tgkill, type SigAction,
+  type SignalHandler,
+} from "./signal.js";
+export { alarm, clock_gettime, clock_nanosleep, nanosleep, sleep, timespecNs, type Timespec } from "./time.js";
+export * from "../linux/include/uapi/time.js";
 export { getrlimit, setrlimit, type Rlimit } from "./resource.js";
 export { WCOREDUMP, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
 export * from "./lapi/kcmp.js";

@@ -5,7 +5,6 @@ import { O_ACCMODE, O_APPEND, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_DATA, S
 import { RLIMIT_FSIZE } from "../include/uapi/resource.js";
 import { SIGXFSZ } from "../include/uapi/signal.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
-import { doExit } from "../kernel/exit.js";
 import { sendSignal } from "../kernel/signal.js";
 import { ulong } from "../mm/util.js";
 import type { File } from "./file_table.js";
@@ -64,8 +63,8 @@ function write(task: Task, fd: number, buf: number, count: number): number | Pro
   const limit = rlimit(task, RLIMIT_FSIZE).cur;
   if (limit < BigInt(MAX_LFS_FILESIZE)) {
     if (BigInt(pos) >= limit) {
-      const died = sendSignal(SIGXFSZ, task, false);
-      return died === null ? -EFBIG : doExit(task, died);
+      sendSignal(SIGXFSZ, task, false);
+      return -EFBIG;
     }
     count = Math.min(count, Number(limit) - pos);
   }
