@@ -30,11 +30,16 @@ export async function SAFE_SIGPROCMASK(how: number, set: bigint | null): Promise
 
 /**
  * Forks a child that sleeps `delayMs` — long enough for the caller to block in the call it is
- * about to make — then sends `sig` to `pid` and exits. Returns the child's pid (reap it).
+ * about to make — then sends `sig` to `pid`, runs `then` if given (another `delayMs` later:
+ * say, writing what the caller waits for) and exits. Returns the child's pid (reap it).
  */
-export async function tst_kill_after(delayMs: number, pid: number, sig: number): Promise<number> {
+export async function tst_kill_after(delayMs: number, pid: number, sig: number, then?: () => Promise<unknown>): Promise<number> {
+  const delay = { sec: Math.floor(delayMs / 1000), nsec: (delayMs % 1000) * 1e6 };
   return SAFE_FORK(async () => {
-    await nanosleep({ sec: Math.floor(delayMs / 1000), nsec: (delayMs % 1000) * 1e6 });
+    await nanosleep(delay);
     if ((await kill(pid, sig)) === -1) tst_brk(TBROK | TERRNO, `kill(${pid},${signalName(sig)}) failed`);
+    if (!then) return;
+    await nanosleep(delay);
+    await then();
   });
 }
