@@ -12,6 +12,7 @@ import { rateInTest } from "./in_test.js";
 import { benchParallel } from "./parallel.js";
 import { benchFork } from "./fork.js";
 import { benchPipe } from "./pipe.js";
+import { benchInsn } from "./insn.js";
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -59,3 +60,4 @@ if (real.length) {
 await benchFork();
 await benchPipe();
 await benchParallel();
+benchInsn();

@@ -29,9 +29,15 @@ export {
 } from "./stat.js";
 export { iovec, readv, writev } from "./uio.js";
 export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
-export { kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, type SigAction } from "./signal.js";
+export {
+  kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, sigsuspend, tgkill, type SigAction,
+  type SignalHandler,
+} from "./signal.js";
+export { SAFE_SIGACTION, SAFE_SIGNAL, SAFE_SIGPROCMASK, tst_kill_after } from "./tst_safe_signal.js";
+export { alarm, clock_gettime, clock_nanosleep, nanosleep, sleep, timespecNs, type Timespec } from "./time.js";
+export * from "../linux/include/uapi/time.js";
 export { getrlimit, setrlimit, type Rlimit } from "./resource.js";
-export { WCOREDUMP, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
+export { WCOREDUMP, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
 export * from "./lapi/kcmp.js";
 export * from "../linux/include/uapi/errno.js";
 export * from "../linux/include/uapi/fcntl.js";

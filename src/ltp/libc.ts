@@ -63,25 +63,56 @@ export const ENVIRON_SLOT = 8;
 /** The argv and argc the C runtime found on the stack. */
 export const ARGV_SLOT = 16;
 export const ARGC_SLOT = 24;
+/** How deep in nested signal handlers the process is (0 in its main code). */
+const HANDLER_DEPTH_SLOT = 32;
 const SCRATCH = 64;
 /** Room for a siginfo_t (128 bytes) or a struct rlimit, for calls with out-parameters. */
 const OUT_BUF = 256;
 const PATH_BUF = 4096;
 const HEAP_START = 8192;
 const PATH_MAX = 4096;
+/**
+ * The library's per-call scratch (SCRATCH up to HEAP_START) is what a C function would keep
+ * on its stack. A signal handler gets its own copy, taken from the top of the data segment,
+ * so it cannot clobber what the code it interrupted is about to read back; handlers nest at
+ * most this deep.
+ */
+const SCRATCH_SIZE = HEAP_START;
+const MAX_HANDLER_DEPTH = 32;
 
 function heapBase(p: UserProcess): number {
   return p.heap.start;
 }
 
+/** The scratch area of the running code: the main program's, or its innermost handler's. */
+function scratchBase(p: UserProcess): number {
+  const depth = p.memory.getInt32(heapBase(p) + HANDLER_DEPTH_SLOT) ?? 0;
+  return depth === 0 ? heapBase(p) : heapBase(p) + p.heap.size - depth * SCRATCH_SIZE;
+}
+
+/** A signal handler starts: the library's scratch moves below the interrupted code's. */
+export function enterHandler(): void {
+  const p = job().target.current();
+  const slot = heapBase(p) + HANDLER_DEPTH_SLOT;
+  const depth = peekInt(slot);
+  if (depth >= MAX_HANDLER_DEPTH) throw new Error(`signal handlers nested deeper than ${MAX_HANDLER_DEPTH}`);
+  pokeInt(slot, depth + 1);
+}
+
+/** The handler returns: the interrupted code's scratch is in use again. */
+export function leaveHandler(): void {
+  const slot = heapBase(job().target.current()) + HANDLER_DEPTH_SLOT;
+  pokeInt(slot, peekInt(slot) - 1);
+}
+
 /** A 4-byte scratch word in the data segment, for out-parameters like wait4's status. */
 export function scratchWord(): number {
-  return heapBase(job().target.current()) + SCRATCH;
+  return scratchBase(job().target.current()) + SCRATCH;
 }
 
 /** 128 bytes of the data segment for a call's out-parameter (siginfo_t, struct rlimit, sigset_t). */
 export function outBuffer(): number {
-  return heapBase(job().target.current()) + OUT_BUF;
+  return scratchBase(job().target.current()) + OUT_BUF;
 }
 
 /**
@@ -93,7 +124,7 @@ export function malloc(size: number): number {
   const base = heapBase(p);
   const used = peekU64(base + BRK_SLOT) || HEAP_START;
   const start = (used + 15) & ~15;
-  if (start + size > p.heap.size) return 0;
+  if (start + size > p.heap.size - MAX_HANDLER_DEPTH * SCRATCH_SIZE) return 0;
   pokeU64(base + BRK_SLOT, start + size);
   return base + start;
 }
@@ -106,7 +137,7 @@ export function cstring(s: string): number {
   const p = job().target.current();
   const bytes = Buffer.from(s + "\0", "utf8");
   // A name longer than PATH_MAX still goes to the kernel, which answers ENAMETOOLONG.
-  const addr = bytes.length <= PATH_MAX ? heapBase(p) + PATH_BUF : malloc(bytes.length);
+  const addr = bytes.length <= PATH_MAX ? scratchBase(p) + PATH_BUF : malloc(bytes.length);
   pokeBytes(addr, bytes);
   return addr;
 }
@@ -177,8 +208,15 @@ export const getpid = (): SysResult => syscall("getpid");
 export const getppid = (): SysResult => syscall("getppid");
 export const gettid = (): SysResult => syscall("gettid");
 export const getuid = (): SysResult => syscall("getuid");
-/** pause(2). riscv64 has no pause syscall (glibc uses rt_sigsuspend there, which is not emulated yet). */
-export const pause = (): SysResult => syscall("pause");
+/**
+ * pause(2). Where the arch has no pause syscall (riscv64), sigsuspend() with the current
+ * mask, as uClibc does: the same wait, the same EINTR.
+ */
+export function pause(): SysResult {
+  if (sysno("pause") !== undefined) return syscall("pause");
+  const buf = outBuffer();
+  return after(syscall("rt_sigprocmask", 0, 0, buf, 8), (r) => (r < 0 ? r : syscall("rt_sigsuspend", buf, 8)));
+}
 
 /** The body of a child process: what runs after fork() returns 0 in C. */
 export type ChildBody = () => Promise<number | void> | number | void;

@@ -1,10 +1,13 @@
 /**
- * <signal.h>: sending signals and the signal mask. Signal sets are bigints, bit n-1 for signal
- * n, as the kernel's sigset_t; they pass through the process's memory like any pointer argument.
+ * <signal.h>: sending signals, the signal mask and dispositions. Signal sets are bigints, bit
+ * n-1 for signal n, as the kernel's sigset_t; they pass through the process's memory like any
+ * pointer argument. A handler is a function of the testcase: sigaction() gives it an address
+ * in the program's text, and the kernel runs it on the task when the signal is delivered.
  */
-import { SIGSET_SIZE } from "../linux/include/uapi/signal.js";
+import { SA_RESTART, SA_RESTORER, SIGSET_SIZE } from "../linux/include/uapi/signal.js";
 import { job } from "./context.js";
-import { after, getpid, outBuffer, peekBytes, pokeBytes, syscall, type SysResult } from "./libc.js";
+import { after, enterHandler, getpid, gettid, leaveHandler, outBuffer, peekBytes, pokeBytes, syscall, type SysResult } from "./libc.js";
+import type { UserFunction } from "./target.js";
 
 /** sigmask(sig): the set holding only sig. */
 export const sigmask = (sig: number): bigint => 1n << BigInt(sig - 1);
@@ -22,8 +25,12 @@ function getSet(addr: number): bigint {
 
 export const kill = (pid: number, sig: number): SysResult => syscall("kill", pid, sig);
 
-/** raise(): the signal to the calling process (glibc sends it to the thread; one thread here). */
-export const raise = (sig: number): SysResult => after(getpid(), (pid) => kill(pid, sig));
+/** tgkill(tgid, tid, sig): a signal to one thread. */
+export const tgkill = (tgid: number, tid: number, sig: number): SysResult => syscall("tgkill", tgid, tid, sig);
+
+/** raise(): glibc sends the signal to the calling thread with tgkill(). */
+export const raise = (sig: number): SysResult =>
+  after(getpid(), (pid) => after(gettid(), (tid) => tgkill(pid, tid, sig)));
 
 /** sigprocmask(how, set, &old): the old mask, or -1. `set` null only reads the mask. */
 export async function sigprocmask(how: number, set: bigint | null): Promise<bigint | -1> {
@@ -40,35 +47,89 @@ export async function sigpending(): Promise<bigint | -1> {
   return r === -1 ? -1 : getSet(buf);
 }
 
-/** struct sigaction, as far as it can be used here: SIG_DFL or SIG_IGN, flags and mask. */
+/** sigsuspend(mask): waits for a signal with `mask` in place; always -1 (EINTR after a handler). */
+export function sigsuspend(mask: bigint): SysResult {
+  const buf = outBuffer();
+  putSet(buf, mask);
+  return syscall("rt_sigsuspend", buf, SIGSET_SIZE);
+}
+
+/**
+ * A signal handler: called with the signal number and, for SA_SIGINFO, the addresses of the
+ * siginfo_t and ucontext_t in the process's memory (peek them like any C pointer).
+ */
+export type SignalHandler = (sig: number, info: number, ucontext: number) => Promise<void> | void;
+
+/** struct sigaction: SIG_DFL, SIG_IGN or a handler, the flags and the mask to block while it runs. */
 export interface SigAction {
-  readonly handler: number;
+  readonly handler: number | SignalHandler;
   readonly flags?: number;
   readonly mask?: bigint;
 }
 
-/** sigaction(sig, act, &old): the old action, or -1. */
+/** The program's entry point of each handler (one per handler, the same in every job). */
+const entries = new WeakMap<SignalHandler, UserFunction>();
+const handlers = new WeakMap<UserFunction, SignalHandler>();
+
+/**
+ * What the kernel enters for a handler: the handler itself, with the C library's per-call
+ * scratch memory moved past the interrupted code's (as a handler's locals go below the
+ * interrupted frame on the stack).
+ */
+function entryOf(fn: SignalHandler): UserFunction {
+  let entry = entries.get(fn);
+  if (!entry) {
+    entry = async (sig, info, uc) => {
+      enterHandler();
+      try {
+        await fn(sig, info, uc);
+      } finally {
+        leaveHandler();
+      }
+    };
+    entries.set(fn, entry);
+    handlers.set(entry, fn);
+  }
+  return entry;
+}
+
+/** glibc's __restore_rt: the code a handler returns to, which makes rt_sigreturn(). */
+const restoreRt: UserFunction = () => syscall("rt_sigreturn");
+
+/**
+ * sigaction(sig, act, &old): the old action, or -1. On x86-64 the library adds SA_RESTORER
+ * and its __restore_rt, as glibc does (the kernel refuses to deliver without one there).
+ */
 export async function sigaction(sig: number, act: SigAction | null): Promise<SigAction | -1> {
-  const restorer = job().target.arch === "x86_64";
-  const size = restorer ? 32 : 24;
-  const maskAt = restorer ? 24 : 16;
+  const target = job().target;
+  const x86 = target.arch === "x86_64";
+  const size = x86 ? 32 : 24;
+  const maskAt = x86 ? 24 : 16;
   const buf = outBuffer();
   if (act) {
     const b = new Uint8Array(size);
     const v = new DataView(b.buffer);
-    v.setBigUint64(0, BigInt(act.handler), true);
-    v.setBigUint64(8, BigInt(act.flags ?? 0), true);
+    const handler = typeof act.handler === "number" ? act.handler : target.codeAddress(entryOf(act.handler));
+    v.setBigUint64(0, BigInt(handler), true);
+    v.setBigUint64(8, BigInt((act.flags ?? 0) | (x86 ? SA_RESTORER : 0)) & 0xffffffffn, true);
+    if (x86) v.setBigUint64(16, BigInt(target.codeAddress(restoreRt)), true);
     v.setBigUint64(maskAt, act.mask ?? 0n, true);
     pokeBytes(buf, b);
   }
   const r = await syscall("rt_sigaction", sig, act ? buf : 0, buf + 64, SIGSET_SIZE);
   if (r === -1) return -1;
   const v = new DataView(peekBytes(buf + 64, size).buffer);
-  return { handler: Number(v.getBigUint64(0, true)), flags: Number(v.getBigUint64(8, true)), mask: v.getBigUint64(maskAt, true) };
+  const addr = Number(v.getBigUint64(0, true));
+  const entry = target.functionAt(addr);
+  const handler = (entry && handlers.get(entry)) ?? addr;
+  return { handler, flags: Number(v.getBigUint64(8, true)), mask: v.getBigUint64(maskAt, true) };
 }
 
-/** signal(sig, SIG_DFL or SIG_IGN): the old handler, or -1 (SIG_ERR). */
-export async function signal(sig: number, handler: number): Promise<number> {
-  const old = await sigaction(sig, { handler });
+/**
+ * signal(sig, handler): glibc's BSD semantics — SA_RESTART, and the handler stays installed.
+ * Returns the old handler, or -1 (SIG_ERR).
+ */
+export async function signal(sig: number, handler: number | SignalHandler): Promise<number | SignalHandler> {
+  const old = await sigaction(sig, { handler, flags: SA_RESTART });
   return old === -1 ? -1 : old.handler;
 }

@@ -27,6 +27,12 @@ export class UserFault extends Error {
   }
 }
 
+/**
+ * A function of the program that the kernel may enter by address, as it enters a C signal
+ * handler: with up to three register arguments (signal, &siginfo, &ucontext).
+ */
+export type UserFunction = (a0: number, a1: number, a2: number) => Promise<unknown> | unknown;
+
 /** The program the first process runs: its argument vector and environment. */
 export interface ProgramImage {
   readonly argv: readonly string[];
@@ -80,6 +86,13 @@ export interface Target {
   run(main: (init: UserProcess) => Promise<void>, image?: ProgramImage): Promise<MachineExit>;
   /** The process whose code is running now (Linux's `current`). */
   current(): UserProcess;
+  /**
+   * The address of a function in the program's text (given one on first use): what a C
+   * program passes as a function pointer, like a signal handler.
+   */
+  codeAddress(fn: UserFunction): number;
+  /** The function at a text address, if the program has one there. */
+  functionAt(addr: number): UserFunction | undefined;
   /** Kernel bugs hit during the run (an emulator crash), one line each. */
   faults(): readonly string[];
 }

@@ -6,3 +6,5 @@ export const WTERMSIG = (s: number): number => s & 0x7f;
 export const WCOREDUMP = (s: number): boolean => (s & 0x80) !== 0;
 export const WIFSTOPPED = (s: number): boolean => (s & 0xff) === 0x7f;
 export const WSTOPSIG = (s: number): number => (s >> 8) & 0xff;
+/** __W_CONTINUED: the status waitpid(WCONTINUED) reports. */
+export const WIFCONTINUED = (s: number): boolean => s === 0xffff;

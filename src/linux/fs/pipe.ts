@@ -10,7 +10,6 @@ import { SIGPIPE } from "../include/uapi/signal.js";
 import { newEncodeDev } from "../include/uapi/stat.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../kernel/cred.js";
-import { doExit } from "../kernel/exit.js";
 import { sendSignal } from "../kernel/signal.js";
 import type { IovIter } from "../lib/iov_iter.js";
 import { allocFd, fdInstall, fput } from "./file.js";
@@ -229,9 +228,9 @@ interface WriteState {
  * EPIPE; default: the child's wait status 0xd; blocked: EPIPE and SIGPIPE pending; a write of
  * 0 bytes with no reader: 0 and no signal.
  */
-function brokenPipe(task: Task, ret: number): number | Promise<number> {
-  const died = sendSignal(SIGPIPE, task, false);
-  return died === null ? (ret ? ret : -EPIPE) : doExit(task, died);
+function brokenPipe(task: Task, ret: number): number {
+  sendSignal(SIGPIPE, task, false);
+  return ret ? ret : -EPIPE;
 }
 
 /**

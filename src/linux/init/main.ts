@@ -5,6 +5,8 @@ import { PidTable } from "../kernel/pid.js";
 import { Scheduler, seededRandom } from "../kernel/sched.js";
 import { doExit, never } from "../kernel/exit.js";
 import { forceSigFault } from "../kernel/signal.js";
+import { exitToUserMode, USER_SYSCALL_SITE, type ArchEntry } from "../kernel/entry/common.js";
+import { archEntry } from "../arch/entry.js";
 import { SIGKILL } from "../include/uapi/signal.js";
 import { FilesStruct } from "../fs/fdtable.js";
 import { FsStruct } from "../fs/fs_struct.js";
@@ -87,6 +89,14 @@ export class Kernel {
    * whoever runs user code on this kernel; the kernel cannot tell on its own.
    */
   trapSignal: (error: unknown) => number = () => 0;
+  /**
+   * Calls the user function at `addr` of the task's program (a signal handler, or the
+   * restorer it returns through) with the arguments the arch passes it, resolving when it
+   * returns; null when no code of the program lives there. Set by whoever runs user code.
+   */
+  userCode: (task: Task, addr: number, args: readonly number[]) => Promise<void> | null = () => null;
+  /** The arch's system call ABI and signal frame. */
+  readonly entry: ArchEntry;
   private readonly table: readonly SyscallHandler[];
   private readonly nrIs32Bit: boolean;
   private nextId = 1;
@@ -112,6 +122,7 @@ export class Kernel {
     };
     if (boot.pidMax !== undefined) this.pids.pidMax = boot.pidMax;
     this.nrIs32Bit = linked.arch.nrIs32Bit;
+    this.entry = archEntry(linked.arch);
     this.halted = new Promise((resolve) => (this.finish = resolve));
     this.sched = new Scheduler(seed, () => this.idle());
     const rnd = seededRandom(seed ^ 0x6b636d70);
@@ -181,20 +192,46 @@ export class Kernel {
 
   /**
    * The system call entry: dispatch through the linked table (numbers outside it reach
-   * sys_ni_syscall). A call that neither blocks nor ends the timeslice returns synchronously.
+   * sys_ni_syscall). A call that neither blocks, nor ends the timeslice, nor leaves a signal
+   * to act on returns synchronously; the others return through exitToUserMode().
    */
   syscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
     const handler = this.table[this.nrIs32Bit ? nr >>> 0 : nr] ?? this.linked.sysNi;
+    const sigreturns = task.sigreturns;
     let r: number | Promise<number>;
     try {
       r = handler(task, a0, a1, a2, a3, a4, a5);
     } catch (error) {
       return this.oops(task, nr, error);
     }
-    if (typeof r !== "number") return r.catch((error: unknown) => this.oops(task, nr, error));
-    if (--this.sched.budget > 0) return r;
-    const p = this.sched.preempt(task);
-    return p ? p.then(() => r) : r;
+    if (typeof r !== "number") {
+      return r.then(
+        (v) => (task.signalPending ? this.exitToUser(task, sigreturns, nr, v, a0, a1, a2, a3, a4, a5) : v),
+        (error: unknown) => this.oops(task, nr, error),
+      );
+    }
+    if (--this.sched.budget <= 0) {
+      const p = this.sched.preempt(task);
+      if (p) return p.then(() => (task.signalPending ? this.exitToUser(task, sigreturns, nr, r, a0, a1, a2, a3, a4, a5) : r));
+    }
+    return task.signalPending ? this.exitToUser(task, sigreturns, nr, r, a0, a1, a2, a3, a4, a5) : r;
+  }
+
+  /**
+   * The slow way back to user space: the registers are saved as the system call left them
+   * (unless rt_sigreturn just loaded others), then signals are acted on.
+   */
+  private exitToUser(
+    task: Task, sigreturns: number, nr: number, ret: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
+  ): Promise<number> {
+    const entry = this.entry;
+    const regs = task.regs ??= entry.newRegs(task.mm?.startStack ?? 0);
+    if (task.sigreturns === sigreturns) entry.syscallExit(regs, nr, [a0, a1, a2, a3, a4, a5], ret, USER_SYSCALL_SITE + entry.syscallInsnLen);
+    return exitToUserMode(task, entry, regs).catch((error: unknown) => {
+      // A user fault in a handler propagates to the code that made the call.
+      if (this.trapSignal(error)) throw error;
+      return this.oops(task, nr, error);
+    });
   }
 
   private oops(task: Task, nr: number, error: unknown): Promise<never> {

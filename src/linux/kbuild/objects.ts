@@ -1,4 +1,6 @@
+import { arch_riscv_kernel_signal_c } from "../arch/riscv/kernel/signal.js";
 import { arch_riscv_kernel_sys_riscv_c } from "../arch/riscv/kernel/sys_riscv.js";
+import { arch_x86_kernel_signal_64_c } from "../arch/x86/kernel/signal_64.js";
 import { arch_x86_kernel_sys_x86_64_c } from "../arch/x86/kernel/sys_x86_64.js";
 import { fs_fcntl_c } from "../fs/fcntl.js";
 import { fs_file_c } from "../fs/file.js";
@@ -13,6 +15,10 @@ import { kernel_fork_c } from "../kernel/fork.js";
 import { kernel_kcmp_c } from "../kernel/kcmp.js";
 import { kernel_signal_c } from "../kernel/signal.js";
 import { kernel_sys_c } from "../kernel/sys.js";
+import { kernel_time_hrtimer_c } from "../kernel/time/hrtimer.js";
+import { kernel_time_itimer_c } from "../kernel/time/itimer.js";
+import { kernel_time_posix_stubs_c } from "../kernel/time/posix-stubs.js";
+import { kernel_time_posix_timers_c } from "../kernel/time/posix-timers.js";
 import { mm_mmap_c } from "../mm/mmap.js";
 import { mm_mprotect_c } from "../mm/mprotect.js";
 import { mm_nommu_c } from "../mm/nommu.js";
@@ -23,13 +29,19 @@ import type { KernelObject } from "./object.js";
  * is all it takes for its SYSCALL_DEFINEs to be linked wherever its rule builds it.
  */
 export const KERNEL_OBJECTS: readonly KernelObject[] = [
+  arch_riscv_kernel_signal_c,
   arch_riscv_kernel_sys_riscv_c,
+  arch_x86_kernel_signal_64_c,
   arch_x86_kernel_sys_x86_64_c,
   kernel_exit_c,
   kernel_fork_c,
   kernel_kcmp_c,
   kernel_signal_c,
   kernel_sys_c,
+  kernel_time_hrtimer_c,
+  kernel_time_itimer_c,
+  kernel_time_posix_stubs_c,
+  kernel_time_posix_timers_c,
   fs_fcntl_c,
   fs_file_c,
   fs_namei_c,

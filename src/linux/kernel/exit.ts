@@ -1,7 +1,11 @@
 import { TaskState, type Task } from "../include/linux/sched.js";
-import { SIGNAL_GROUP_EXIT } from "../include/linux/sched/signal.js";
-import { EBADF, ECHILD, EFAULT, EINVAL, ESRCH } from "../include/uapi/errno.js";
-import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, _NSIG } from "../include/uapi/signal.js";
+import {
+  signalPending, SIGNAL_GROUP_EXIT, SIGNAL_STOP_CONTINUED, SIGNAL_STOP_STOPPED, type KernelSiginfo,
+} from "../include/linux/sched/signal.js";
+import { EBADF, ECHILD, EFAULT, EINVAL, ERESTARTSYS, ESRCH } from "../include/uapi/errno.js";
+import {
+  CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, SIGCONT, _NSIG,
+} from "../include/uapi/signal.js";
 import {
   P_ALL, P_PGID, P_PID, P_PIDFD, WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WSTOPPED, WUNTRACED, __WALL, __WCLONE,
   __WNOTHREAD,
@@ -21,7 +25,7 @@ export function never(): Promise<never> {
 }
 
 /** __wake_up_parent(): every task of the parent's group asleep in a wait. */
-function wakeWaiters(parent: Task): void {
+export function wakeWaiters(parent: Task): void {
   const waiters = parent.signal.waitChldexit;
   if (!waiters) return;
   for (const t of waiters) parent.kernel.sched.wake(t);
@@ -31,6 +35,16 @@ function wakeWaiters(parent: Task): void {
 /** thread_group_empty(): the leader is the only task of its group left. */
 function threadGroupEmpty(leader: Task): boolean {
   return leader.signal.threads.length === 1;
+}
+
+/** The siginfo of a child's exit: CLD_EXITED with the code, or CLD_KILLED/CLD_DUMPED with the signal. */
+function childInfo(child: Task, sig: number): KernelSiginfo {
+  const s = child.exitCode;
+  const exited = (s & 0x7f) === 0;
+  return {
+    signo: sig, code: exited ? CLD_EXITED : s & 0x80 ? CLD_DUMPED : CLD_KILLED,
+    pid: child.tgid, uid: child.cred.uid, status: exited ? (s >> 8) & 0xff : s & 0x7f,
+  };
 }
 
 /**
@@ -48,7 +62,7 @@ function notifyParent(tsk: Task, sig: number): boolean {
     autoreap = true;
     if (psig.handler[SIGCHLD - 1] === SIG_IGN) sig = 0;
   }
-  if (sig > 0 && sig <= _NSIG) sendSignal(sig, parent, true);
+  if (sig > 0 && sig <= _NSIG) sendSignal(sig, parent, true, childInfo(tsk, sig));
   wakeWaiters(parent);
   return autoreap;
 }
@@ -79,7 +93,7 @@ function releaseTask(task: Task): void {
  * its getppid(); once the last thread was gone it read 1).
  */
 function findNewReaper(task: Task): Task {
-  const alive = task.signal.threads.find((t) => t !== task && (t.state === TaskState.Running || t.state === TaskState.Sleeping));
+  const alive = task.signal.threads.find((t) => t !== task && t.alive);
   return alive ?? task.kernel.init!;
 }
 
@@ -124,6 +138,11 @@ function exitTask(task: Task, status: number): void {
   exitFiles(task);
   if (task.fs) { task.fs.users--; task.fs = null; }
   task.sighand.release();
+  // The last thread of a process takes its alarm with it (__exit_signal()).
+  if (!task.signal.threads.some((t) => t !== task && t.alive)) {
+    task.signal.realTimer?.cancel();
+    task.signal.realTimer = null;
+  }
   if (task.sysvsemUndo) { task.sysvsemUndo.refcnt--; task.sysvsemUndo = null; }
   task.ioContext = null;
 
@@ -150,7 +169,7 @@ export function zapThreads(task: Task, status: number): void {
   signal.flags |= SIGNAL_GROUP_EXIT;
   signal.groupExitCode = status;
   for (const t of [...signal.threads]) {
-    if (t !== task && (t.state === TaskState.Running || t.state === TaskState.Sleeping)) killTask(t, status);
+    if (t !== task && t.alive) killTask(t, status);
   }
 }
 
@@ -182,12 +201,43 @@ function eligible(p: Task, wo: WaitOpts): boolean {
   return true;
 }
 
+/** What a wait found: a zombie to reap, or a stop or continue to report (once). */
+interface WaitFound {
+  readonly child: Task;
+  /** CLD_EXITED (a zombie: exited, killed or dumped), CLD_STOPPED or CLD_CONTINUED. */
+  readonly why: number;
+  /** The stopping signal, for CLD_STOPPED. */
+  readonly stopSig: number;
+}
+
+/**
+ * wait_task_stopped() and wait_task_continued(): a stopped group is reported once with its
+ * stop signal (WUNTRACED/WSTOPPED), a continued one once (WCONTINUED); WNOWAIT leaves the
+ * report to be taken again. probe: SIGSTOP then waitpid(WUNTRACED): status 0x137f; SIGCONT
+ * then waitpid(WCONTINUED): 0xffff.
+ */
+function stopOrContinue(p: Task, options: number): WaitFound | null {
+  const signal = p.signal;
+  if (options & WSTOPPED && signal.flags & SIGNAL_STOP_STOPPED && signal.groupExitCode) {
+    const stopSig = signal.groupExitCode;
+    if (!(options & WNOWAIT)) signal.groupExitCode = 0;
+    return { child: p, why: CLD_STOPPED, stopSig };
+  }
+  if (options & WCONTINUED && signal.flags & SIGNAL_STOP_CONTINUED) {
+    if (!(options & WNOWAIT)) signal.flags &= ~SIGNAL_STOP_CONTINUED;
+    return { child: p, why: CLD_CONTINUED, stopSig: 0 };
+  }
+  return null;
+}
+
 /**
  * do_wait(): scans the children of the caller's thread group (only its own with __WNOTHREAD)
- * for a zombie it may report, sleeping until one appears. Returns the zombie, 0 for WNOHANG,
- * or -ECHILD when no child is eligible at all.
+ * for a zombie it may reap or a stop or continue it may report, sleeping until one appears.
+ * Returns what it found, 0 for WNOHANG, -ECHILD when no child is eligible at all, or
+ * -ERESTARTSYS when a signal ends the sleep (probe: an SA_RESTART handler restarted
+ * waitpid(), which then reaped the child; without SA_RESTART: EINTR).
  */
-async function doWait(task: Task, wo: WaitOpts, channel: string): Promise<Task | number> {
+async function doWait(task: Task, wo: WaitOpts, channel: string): Promise<WaitFound | number> {
   for (;;) {
     const parents = wo.options & __WNOTHREAD ? [task] : task.signal.threads;
     let any = false;
@@ -197,11 +247,17 @@ async function doWait(task: Task, wo: WaitOpts, channel: string): Promise<Task |
         any = true;
         // delay_group_leader(): a zombie leader is reaped only once its threads are gone
         // (a probe: wait4(leader, WNOHANG) gave 0 while a thread ran). Only WEXITED reports it.
-        if (child.state === TaskState.Zombie && threadGroupEmpty(child) && wo.options & WEXITED) return child;
+        if (child.state === TaskState.Zombie && threadGroupEmpty(child)) {
+          if (wo.options & WEXITED) return { child, why: CLD_EXITED, stopSig: 0 };
+          continue;
+        }
+        const found = child.state !== TaskState.Zombie && stopOrContinue(child, wo.options);
+        if (found) return found;
       }
     }
     if (!any) return -ECHILD;
     if (wo.options & WNOHANG) return 0;
+    if (signalPending(task)) return -ERESTARTSYS;
     (task.signal.waitChldexit ??= []).push(task);
     await task.kernel.sched.sleep(task, channel);
   }
@@ -230,11 +286,12 @@ async function wait4(task: Task, upid: number, statAddr: number, options: number
     : upid < 0 ? { type: P_PGID, id: -upid, options: options | WEXITED }
     : upid === 0 ? { type: P_PGID, id: task.pgid, options: options | WEXITED }
     : { type: P_PID, id: upid, options: options | WEXITED };
-  const child = await doWait(task, wo, "wait4");
-  if (typeof child === "number") return child;
+  const found = await doWait(task, wo, "wait4");
+  if (typeof found === "number") return found;
+  const child = found.child;
   const pid = child.tgid;
-  const status = child.exitCode;
-  releaseTask(child);
+  const status = found.why === CLD_STOPPED ? (found.stopSig << 8) | 0x7f : found.why === CLD_CONTINUED ? 0xffff : child.exitCode;
+  if (found.why === CLD_EXITED) releaseTask(child);
   if (statAddr !== 0 && !putUserInt(task.mm!, statAddr, status)) return -EFAULT;
   if (ru !== 0 && !putRusage(task, ru)) return -EFAULT;
   return pid;
@@ -255,7 +312,7 @@ const SI_SIGNO = 0, SI_ERRNO = 4, SI_CODE = 8, SI_PID = 16, SI_UID = 20, SI_STAT
  */
 async function waitid(task: Task, which: number, upid: number, infop: number, options: number, ru: number): Promise<number> {
   let err: number;
-  let child: Task | null = null;
+  let found: WaitFound | null = null;
   if ((options >>> 0) & ~WAITID_OPTIONS || !(options & (WEXITED | WSTOPPED | WCONTINUED))) err = -EINVAL;
   else if (which === P_ALL) err = 0;
   else if (which === P_PID) err = upid <= 0 ? -EINVAL : 0;
@@ -267,17 +324,18 @@ async function waitid(task: Task, which: number, upid: number, infop: number, op
     const id = which === P_PGID && upid === 0 ? task.pgid : upid;
     const r = await doWait(task, { type: which, id, options }, "waitid");
     if (typeof r === "number") err = r;
-    else child = r;
+    else found = r;
   }
-  let info = { signo: 0, code: 0, pid: 0, uid: 0, status: 0 };
-  if (child) {
-    const s = child.exitCode;
-    const exited = (s & 0x7f) === 0;
-    info = {
-      signo: SIGCHLD, code: exited ? CLD_EXITED : s & 0x80 ? CLD_DUMPED : CLD_KILLED,
-      pid: child.tgid, uid: child.cred.uid, status: exited ? (s >> 8) & 0xff : s & 0x7f,
-    };
-    if (!(options & WNOWAIT)) releaseTask(child);
+  let info: KernelSiginfo = { signo: 0, code: 0, pid: 0, uid: 0, status: 0 };
+  if (found) {
+    const child = found.child;
+    const id = { signo: SIGCHLD, pid: child.tgid, uid: child.cred.uid };
+    if (found.why === CLD_STOPPED) info = { ...id, code: CLD_STOPPED, status: found.stopSig };
+    else if (found.why === CLD_CONTINUED) info = { ...id, code: CLD_CONTINUED, status: SIGCONT };
+    else {
+      info = childInfo(child, SIGCHLD);
+      if (!(options & WNOWAIT)) releaseTask(child);
+    }
     if (ru !== 0 && !putRusage(task, ru)) return -EFAULT;
   }
   if (infop === 0) return err;
@@ -286,9 +344,9 @@ async function waitid(task: Task, which: number, upid: number, infop: number, op
   mm.putInt32(infop + SI_SIGNO, info.signo);
   mm.putInt32(infop + SI_ERRNO, 0);
   mm.putInt32(infop + SI_CODE, info.code);
-  mm.putInt32(infop + SI_PID, info.pid);
-  mm.putInt32(infop + SI_UID, info.uid);
-  mm.putInt32(infop + SI_STATUS, info.status);
+  mm.putInt32(infop + SI_PID, info.pid!);
+  mm.putInt32(infop + SI_UID, info.uid!);
+  mm.putInt32(infop + SI_STATUS, info.status!);
   return err;
 }
 
@@ -296,7 +354,7 @@ export const kernel_exit_c = kernelObject("kernel/exit.c", [
   SYSCALL_DEFINE(1, "exit", (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8)),
   SYSCALL_DEFINE(1, "exit_group", (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8)),
   SYSCALL_DEFINE(4, "wait4", (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3),
-    "rusage is stored as zeros (no accounting); WUNTRACED/WCONTINUED see no stops (no job control yet)"),
+    "rusage is stored as zeros (no accounting)"),
   SYSCALL_DEFINE(5, "waitid", (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4),
-    "rusage is stored as zeros (no accounting); WSTOPPED/WCONTINUED see no stops (no job control yet); P_PIDFD: no pidfds (EBADF)"),
+    "rusage is stored as zeros (no accounting); P_PIDFD: no pidfds (EBADF)"),
 ]);

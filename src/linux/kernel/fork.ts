@@ -110,8 +110,10 @@ function copyProcess(current: Task, args: CloneArgs, entry: UserEntry | null): T
     exitSignal: thread ? -1 : has(CLONE_PARENT) ? current.groupLeader.exitSignal : args.exitSignal,
     comm: current.comm,
   });
-  // The child inherits the signal mask; nothing is pending for it yet.
+  // The child inherits the signal mask and the user registers (its stack pointer); nothing
+  // is pending for it yet.
   child.blocked = current.blocked;
+  if (current.regs) child.regs = kernel.entry.copyRegs(current.regs);
   signal.threads.push(child);
   kernel.nrThreads++;
   kernel.nprocByUid.set(child.cred.uid, (kernel.nprocByUid.get(child.cred.uid) ?? 0) + 1);
@@ -157,7 +159,7 @@ export function kernelClone(current: Task, args: CloneArgs): number | Promise<nu
   if (!((args.flags >>> 0) & CLONE_VFORK)) return child.pid;
   child.vforkParent = current;
   return (async () => {
-    while (child.vforkParent) await current.kernel.sched.sleep(current, "vfork");
+    while (child.vforkParent) await current.kernel.sched.sleep(current, "vfork", false);
     return child.pid;
   })();
 }

@@ -2,6 +2,12 @@ import { TaskState, type Task } from "../include/linux/sched.js";
 
 /** How many system calls a task makes before it must let another runnable task in. */
 export const TIMESLICE_SYSCALLS = 64;
+/**
+ * The virtual time a system call takes (about what getpid costs on a real machine): a task
+ * that never sleeps still moves the clock, so an alarm ends a loop of system calls waiting
+ * for it. The clock advances by a timeslice's worth when the slice is used up.
+ */
+export const SYSCALL_NS = 200;
 
 /** A small, fast seeded generator (mulberry32): the same seed picks the same interleaving. */
 export function seededRandom(seed: number): () => number {
@@ -19,6 +25,11 @@ interface Timer {
   readonly at: number;
   readonly seq: number;
   readonly fire: () => void;
+}
+
+/** A pending timer; cancel() takes it off the queue (hrtimer_cancel()). */
+export interface TimerHandle {
+  cancel(): void;
 }
 
 /**
@@ -59,18 +70,38 @@ export class Scheduler {
     if (task.state === TaskState.Sleeping) this.enqueue(task);
   }
 
-  /** The running task sleeps until woken; it awaits the promise. */
-  sleep(task: Task, channel: string): Promise<void> {
+  /**
+   * The running task sleeps until woken; it awaits the promise. An interruptible sleep
+   * (TASK_INTERRUPTIBLE) also ends when a signal arrives; a killable one only for a fatal one.
+   */
+  sleep(task: Task, channel: string, interruptible = true): Promise<void> {
     task.state = TaskState.Sleeping;
     task.waitChannel = channel;
+    task.interruptible = interruptible;
     const p = new Promise<void>((resolve) => (task.resume = resolve));
     this.switchFrom(task);
     return p;
   }
 
+  /** The running task stops (TASK_STOPPED) until SIGCONT or SIGKILL wakes it. */
+  stop(task: Task): Promise<void> {
+    task.state = TaskState.Stopped;
+    task.waitChannel = "do_signal_stop";
+    const p = new Promise<void>((resolve) => (task.resume = resolve));
+    this.switchFrom(task);
+    return p;
+  }
+
+  /** wake_up_state(t, __TASK_STOPPED): a stopped task runs again. */
+  wakeStopped(task: Task): void {
+    if (task.state === TaskState.Stopped) this.enqueue(task);
+  }
+
   /** The running task's timeslice is used up: others get a turn if any is runnable. */
   preempt(task: Task): Promise<void> | null {
     this.budget = TIMESLICE_SYSCALLS;
+    this.now += TIMESLICE_SYSCALLS * SYSCALL_NS;
+    while (this.timers.length && this.timers[0]!.at <= this.now) this.timers.shift()!.fire();
     if (this.runqueue.length === 0) return null;
     this.runqueue.push(task);
     const p = new Promise<void>((resolve) => (task.resume = resolve));
@@ -91,9 +122,16 @@ export class Scheduler {
   }
 
   /** Runs `fire` once virtual time reaches `at` (nanoseconds). */
-  addTimer(at: number, fire: () => void): void {
-    this.timers.push({ at, seq: this.timerSeq++, fire });
+  addTimer(at: number, fire: () => void): TimerHandle {
+    const timer: Timer = { at, seq: this.timerSeq++, fire };
+    this.timers.push(timer);
     this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    return {
+      cancel: () => {
+        const i = this.timers.indexOf(timer);
+        if (i >= 0) this.timers.splice(i, 1);
+      },
+    };
   }
 
   /** Picks and resumes the next task (the resumed one continues in a later microtask). */
@@ -118,8 +156,8 @@ export class Scheduler {
     }
   }
 
-  /** Tasks that are asleep, with what they wait for. */
+  /** Tasks that are asleep or stopped, with what they wait for. */
   sleepers(all: Iterable<Task>): Task[] {
-    return [...all].filter((t) => t.state === TaskState.Sleeping);
+    return [...all].filter((t) => t.state === TaskState.Sleeping || t.state === TaskState.Stopped);
   }
 }

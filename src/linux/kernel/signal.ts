@@ -1,15 +1,20 @@
 import { TaskState, type Task } from "../include/linux/sched.js";
-import { SIGNAL_GROUP_EXIT, SIGNAL_UNKILLABLE } from "../include/linux/sched/signal.js";
-import { EFAULT, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from "../include/uapi/errno.js";
 import {
-  SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_SETMASK, SIG_UNBLOCK, SIGABRT, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGILL,
-  SIGKILL, SIGQUIT, SIGSEGV, SIGSET_SIZE, SIGSTOP, SIGSYS, SIGTRAP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH,
-  SIGXCPU, SIGXFSZ, _NSIG,
+  SIGNAL_CLD_CONTINUED, SIGNAL_CLD_MASK, SIGNAL_CLD_STOPPED, SIGNAL_GROUP_EXIT, SIGNAL_STOP_CONTINUED,
+  SIGNAL_STOP_STOPPED, SIGNAL_UNKILLABLE, type KernelSiginfo, type SigPending,
+} from "../include/linux/sched/signal.js";
+import { EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from "../include/uapi/errno.js";
+import {
+  CLD_CONTINUED, CLD_STOPPED, SA_NOCLDSTOP, SA_NODEFER, SA_RESETHAND, SEGV_MAPERR, SI_KERNEL, SI_MAX_SIZE,
+  SI_TKILL, SI_USER, SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_SETMASK, SIG_UNBLOCK, SIGABRT, SIGBUS, SIGCHLD, SIGCONT,
+  SIGFPE, SIGILL, SIGKILL, SIGQUIT, SIGRTMIN, SIGSEGV, SIGSET_SIZE, SIGSTOP, SIGSYS, SIGTRAP, SIGTSTP, SIGTTIN,
+  SIGTTOU, SIGURG, SIGWINCH, SIGXCPU, SIGXFSZ, UAPI_SA_FLAGS, SA_RESTORER, _NSIG,
 } from "../include/uapi/signal.js";
 import { doCoredump } from "../fs/coredump.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { MmStruct } from "../mm/mm.js";
 import { CAP_KILL } from "./cred.js";
-import { doExit, killTask, zapThreads } from "./exit.js";
+import { doExit, killTask, wakeWaiters, zapThreads } from "./exit.js";
 
 /** Bit sig-1 of a sigset, for every signal (computed once: a BigInt shift allocates). */
 const BITS: readonly bigint[] = Array.from({ length: _NSIG + 1 }, (_, s) => (s ? 1n << BigInt(s - 1) : 0n));
@@ -21,6 +26,21 @@ const KERNEL_ONLY = maskOf(SIGKILL, SIGSTOP);
 const KERNEL_COREDUMP = maskOf(SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGBUS, SIGSYS, SIGXCPU, SIGXFSZ);
 const KERNEL_IGNORE = maskOf(SIGCONT, SIGCHLD, SIGWINCH, SIGURG);
 const KERNEL_STOP = maskOf(SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU);
+/** Faults the task caused itself are taken before anything else pending (SYNCHRONOUS_MASK). */
+const SYNCHRONOUS = maskOf(SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS);
+/** sigdelsetmask(SIGKILL, SIGSTOP): they can be neither blocked nor caught. */
+const UNBLOCKABLE = KERNEL_ONLY;
+
+/** A signal get_signal() hands to the arch to run its handler (struct ksignal). */
+export interface KSignal {
+  readonly sig: number;
+  readonly info: KernelSiginfo;
+  /** The action as it was when dequeued (SA_RESETHAND may have reset the live one since). */
+  readonly handler: number;
+  readonly flags: number;
+  readonly restorer: number;
+  readonly mask: bigint;
+}
 
 /** valid_signal(): 0 (the existence check) up to _NSIG. */
 function validSignal(sig: number): boolean {
@@ -54,90 +74,311 @@ function sigFatal(t: Task, sig: number): boolean {
   return !((KERNEL_IGNORE | KERNEL_STOP) & bit(sig)) && handlerOf(t, sig) === SIG_DFL;
 }
 
-function live(t: Task): boolean {
-  return t.state === TaskState.Running || t.state === TaskState.Sleeping;
+/**
+ * recalc_sigpending(): TIF_SIGPENDING is set exactly while the thread has an unblocked
+ * signal pending (its own or its group's) or a group stop to take part in.
+ */
+export function recalcSigpending(t: Task): void {
+  t.signalPending = t.stopPending || ((t.pending.signal | t.signal.sharedPending.signal) & ~t.blocked) !== 0n;
+}
+
+/**
+ * signal_wake_up(): the thread has something to act on before it returns to user space. An
+ * interruptible sleep ends (the sleeping call returns -ERESTART*), and a fatal signal ends a
+ * killable sleep or a stop too.
+ */
+function signalWakeUp(t: Task, fatal: boolean): void {
+  t.signalPending = true;
+  const sched = t.kernel.sched;
+  if (t.state === TaskState.Sleeping && (t.interruptible || fatal)) sched.wake(t);
+  else if (fatal) sched.wakeStopped(t);
+}
+
+/** set_current_blocked(): the new mask (never SIGKILL or SIGSTOP), and what it unblocked is due. */
+export function setCurrentBlocked(task: Task, set: bigint): void {
+  task.blocked = set & ~UNBLOCKABLE;
+  recalcSigpending(task);
 }
 
 /**
  * The death of a whole thread group by a signal, from the task that dequeues it: a core dump
  * first for the coredump signals, then every thread exits with the signal (| 0x80 when a core
- * was written). Returns the status for the current task to exit with if it belongs to the
- * group, else null (the others are already gone).
+ * was written).
  */
-function fatalSignal(t: Task, sig: number): number | null {
-  const current = t.kernel.sched.current;
-  const signal = t.signal;
-  signal.sharedPending &= ~bit(sig);
-  const dumper = current && current.signal === signal ? current : signal.threads.find(live) ?? t;
-  const status = sig | (KERNEL_COREDUMP & bit(sig) && doCoredump(dumper) ? 0x80 : 0);
-  const victim = current && current.signal === signal ? current : signal.threads.find(live);
-  if (!victim) return null;
+function dieOfSignal(t: Task, sig: number): Promise<never> {
+  const status = sig | (KERNEL_COREDUMP & bit(sig) && doCoredump(t) ? 0x80 : 0);
+  zapThreads(t, status);
+  return doExit(t, status);
+}
+
+/**
+ * A fatal signal for a group other than the running task's: it dies now (those tasks are not
+ * running, so nothing is left to do on their way to user space). The running task's own
+ * group leaves the signal pending and dies on the way out of the current system call.
+ */
+function killGroupNow(t: Task, sig: number): void {
+  const victim = t.alive ? t : t.signal.threads.find((x) => x.alive);
+  if (!victim) return;
+  const status = sig | (KERNEL_COREDUMP & bit(sig) && doCoredump(victim) ? 0x80 : 0);
+  t.signal.sharedPending.flush(bit(sig));
+  t.pending.flush(bit(sig));
   zapThreads(victim, status);
-  if (victim === current) return status;
   killTask(victim, status);
-  return null;
 }
 
 /**
- * __send_signal_locked() and complete_signal(): the signal is dropped if ignored, else marked
- * pending (a standard signal already pending is not queued twice) on the thread or, for a
- * process-directed one, the group. If a thread that does not block it exists and the default
- * action is fatal, the whole group dies now. A stop signal stays pending (no job control yet).
- * Returns the status the current task must exit with if the signal killed it, else null.
+ * prepare_signal()'s job control: a stop signal cancels a pending SIGCONT; SIGCONT cancels
+ * pending stops, wakes a stopped group and records that the parent is to hear of it
+ * (CLD_CONTINUED once the group had stopped, CLD_STOPPED if it was still stopping).
  */
-export function sendSignal(sig: number, t: Task, group: boolean, force = false): number | null {
-  // A zombie leader's live threads still take signals sent to the process.
-  if (group ? !t.signal.threads.some(live) : !live(t)) return null;
-  if (sigIgnored(t, sig, force)) return null;
-  if (group) t.signal.sharedPending |= bit(sig);
-  else t.pending |= bit(sig);
-  const wants = (x: Task) => live(x) && !(x.blocked & bit(sig));
-  const target = wants(t) ? t : group ? t.signal.threads.find(wants) : undefined;
-  if (!target || t.signal.flags & SIGNAL_GROUP_EXIT) return null;
-  if (sigFatal(target, sig)) {
-    t.pending &= ~bit(sig);
-    return fatalSignal(target, sig);
-  }
-  return null;
-}
-
-/**
- * Signals pending for `task` that it no longer blocks, acted on as get_signal() would on its
- * return to user space: ignored ones are discarded, a fatal one kills the group. Returns the
- * exit status if the current task dies.
- */
-function deliverPending(task: Task): number | null {
-  const ready = (task.pending | task.signal.sharedPending) & ~task.blocked;
-  if (!ready) return null;
-  for (let sig = 1; sig <= _NSIG; sig++) {
-    if (!(ready & bit(sig))) continue;
-    if (handlerIgnored(handlerOf(task, sig), sig) || task.signal.flags & SIGNAL_UNKILLABLE && handlerOf(task, sig) === SIG_DFL) {
-      task.pending &= ~bit(sig);
-      task.signal.sharedPending &= ~bit(sig);
-    } else if (sigFatal(task, sig)) {
-      task.pending &= ~bit(sig);
-      return fatalSignal(task, sig);
+function prepareJobControl(t: Task, sig: number): void {
+  const signal = t.signal;
+  if (KERNEL_STOP & bit(sig)) {
+    signal.sharedPending.flush(bit(SIGCONT));
+    for (const x of signal.threads) x.pending.flush(bit(SIGCONT));
+  } else if (sig === SIGCONT) {
+    signal.sharedPending.flush(KERNEL_STOP);
+    for (const x of signal.threads) {
+      x.pending.flush(KERNEL_STOP);
+      x.stopPending = false;
+      recalcSigpending(x);
+      x.kernel.sched.wakeStopped(x);
+    }
+    const why = signal.flags & SIGNAL_STOP_STOPPED ? SIGNAL_CLD_CONTINUED : signal.groupStopCount ? SIGNAL_CLD_STOPPED : 0;
+    if (why) {
+      signal.flags = (signal.flags & ~(SIGNAL_CLD_MASK | SIGNAL_STOP_STOPPED | SIGNAL_STOP_CONTINUED)) | why | SIGNAL_STOP_CONTINUED;
+      signal.groupStopCount = 0;
+      signal.groupExitCode = 0;
+      // The thread that runs first tells the parent (get_signal()).
+      for (const x of signal.threads) if (x.alive) x.signalPending = true;
     }
   }
-  return null;
-}
-
-/** Ends the current task's syscall when a signal it sent or unblocked killed it. */
-function diedOr(task: Task, status: number | null, ret: number): number | Promise<number> {
-  return status === null ? ret : doExit(task, status);
 }
 
 /**
- * force_sig_fault(): a fault the task cannot ignore or block — the signal is unblocked, an
- * ignored one reset to SIG_DFL, and init loses its immunity. With no handlers to run, the
- * process dies of it (and SIGSEGV dumps core where RLIMIT_CORE allows).
+ * __send_signal_locked() and complete_signal(): job control first, then the signal is
+ * dropped if ignored, else queued (a standard signal already pending is not queued twice) on
+ * the thread or, for a process-directed one, the group, and a thread that does not block it
+ * is woken to act on it. A fatal one kills another process at once.
+ */
+export function sendSignal(sig: number, t: Task, group: boolean, info?: KernelSiginfo, force = false): void {
+  // A zombie leader's live threads still take signals sent to the process.
+  if (group ? !t.signal.threads.some((x) => x.alive) : !t.alive) return;
+  if (t.signal.flags & SIGNAL_GROUP_EXIT) return;
+  prepareJobControl(t, sig);
+  if (sigIgnored(t, sig, force)) return;
+  const pending: SigPending = group ? t.signal.sharedPending : t.pending;
+  if (sig < SIGRTMIN && pending.signal & bit(sig)) return;
+  pending.signal |= bit(sig);
+  pending.list.push(info ?? { signo: sig, code: SI_KERNEL });
+  // wants_signal(): not blocked, not stopped (but SIGKILL), not already busy with another.
+  const current = t.kernel.sched.current;
+  const wants = (x: Task) => x.alive && !(x.blocked & bit(sig)) &&
+    (sig === SIGKILL || (x.state !== TaskState.Stopped && (x === current || !x.signalPending)));
+  const target = wants(t) ? t : group ? t.signal.threads.find(wants) : undefined;
+  if (!target) return;
+  if (sigFatal(target, sig) && current?.signal !== t.signal) return killGroupNow(target, sig);
+  signalWakeUp(target, sig === SIGKILL);
+}
+
+/** The siginfo kill() sends: SI_USER from the calling process. */
+function userInfo(sender: Task, sig: number, code = SI_USER): KernelSiginfo {
+  return { signo: sig, code, pid: sender.tgid, uid: sender.cred.uid };
+}
+
+/** copy_siginfo_to_user(): the 128-byte siginfo_t, with the fields the sender filled. */
+export function copySiginfoToUser(mm: MmStruct, addr: number, info: KernelSiginfo): boolean {
+  const b = new Uint8Array(SI_MAX_SIZE);
+  const v = new DataView(b.buffer);
+  v.setInt32(0, info.signo, true);
+  v.setInt32(4, info.errno ?? 0, true);
+  v.setInt32(8, info.code, true);
+  if (info.addr !== undefined) v.setBigUint64(16, BigInt(info.addr), true);
+  else {
+    v.setInt32(16, info.pid ?? 0, true);
+    v.setUint32(20, info.uid ?? 0, true);
+    v.setInt32(24, info.status ?? 0, true);
+  }
+  return mm.write(addr, b);
+}
+
+/**
+ * force_sig_info_to_task(): a signal the task raised itself that it may neither block nor
+ * ignore — it is unblocked, an ignored or blocked one reset to SIG_DFL, and init loses its
+ * immunity.
+ */
+function forceSig(task: Task, sig: number, info: KernelSiginfo): void {
+  const blocked = (task.blocked & bit(sig)) !== 0n;
+  if (blocked || handlerOf(task, sig) === SIG_IGN) {
+    task.sighand.writable().handler[sig - 1] = SIG_DFL;
+    if (blocked) task.blocked &= ~bit(sig);
+  }
+  if (handlerOf(task, sig) === SIG_DFL) task.signal.flags &= ~SIGNAL_UNKILLABLE;
+  sendSignal(sig, task, false, info, true);
+  recalcSigpending(task);
+}
+
+/**
+ * A trap raised by user code that is not machine code (a testcase's function touched memory
+ * it may not): it cannot be resumed after a handler, so the process dies of the signal, with
+ * a core where RLIMIT_CORE allows.
  */
 export function forceSigFault(task: Task, sig: number): Promise<never> {
-  task.blocked &= ~bit(sig);
-  if (handlerOf(task, sig) === SIG_IGN) task.sighand.writable().handler[sig - 1] = SIG_DFL;
   task.signal.flags &= ~SIGNAL_UNKILLABLE;
-  const status = sendSignal(sig, task, false, true);
-  return doExit(task, status ?? sig);
+  return dieOfSignal(task, sig);
+}
+
+/** force_sigsegv() / force_sig_fault(SIGSEGV, SEGV_MAPERR): a bad frame or a jump to nowhere. */
+export function forceSigsegv(task: Task, addr: number): void {
+  forceSig(task, SIGSEGV, { signo: SIGSEGV, code: SEGV_MAPERR, addr });
+}
+
+/** next_signal(): synchronous faults first, then the lowest numbered. */
+function nextSignal(set: bigint): number {
+  if (!set) return 0;
+  if (set & SYNCHRONOUS) set &= SYNCHRONOUS;
+  for (let sig = 1; sig <= _NSIG; sig++) if (set & bit(sig)) return sig;
+  return 0;
+}
+
+/** dequeue_signal(): the thread's own signals before the group's. */
+function dequeueSignal(task: Task): KernelSiginfo | null {
+  const allowed = ~task.blocked;
+  let pending = task.pending;
+  let sig = nextSignal(pending.signal & allowed);
+  if (!sig) {
+    pending = task.signal.sharedPending;
+    sig = nextSignal(pending.signal & allowed);
+  }
+  if (!sig) return null;
+  const info = pending.collect(sig, bit(sig));
+  recalcSigpending(task);
+  return info;
+}
+
+/**
+ * do_notify_parent_cldstop(): the parent hears of a stop or a continue by SIGCHLD (unless
+ * its SIGCHLD is ignored or has SA_NOCLDSTOP) and its waiters are woken either way.
+ */
+function notifyParentCldstop(task: Task, why: number): void {
+  const leader = task.groupLeader;
+  const parent = leader.parent;
+  if (!parent) return;
+  const info: KernelSiginfo = {
+    signo: SIGCHLD, code: why, pid: leader.tgid, uid: leader.cred.uid,
+    status: why === CLD_CONTINUED ? SIGCONT : task.signal.groupExitCode & 0x7f,
+  };
+  const psig = parent.sighand.action;
+  if (psig.handler[SIGCHLD - 1] !== SIG_IGN && !(psig.flags[SIGCHLD - 1]! & SA_NOCLDSTOP)) sendSignal(SIGCHLD, parent, true, info);
+  wakeWaiters(parent);
+}
+
+/**
+ * do_signal_stop(): the first thread to dequeue a stop signal starts a group stop that every
+ * other thread joins on its way to user space; the last one to stop tells the parent.
+ */
+async function doSignalStop(task: Task, sig: number): Promise<void> {
+  const signal = task.signal;
+  if (!task.stopPending) {
+    if (sig === 0 || signal.flags & SIGNAL_GROUP_EXIT) return;
+    signal.groupExitCode = sig;
+    signal.groupStopCount = 0;
+    for (const t of signal.threads) {
+      if (!t.alive || t.state === TaskState.Stopped) continue;
+      t.stopPending = true;
+      signal.groupStopCount++;
+      if (t !== task) signalWakeUp(t, false);
+    }
+  }
+  task.stopPending = false;
+  recalcSigpending(task);
+  if (--signal.groupStopCount <= 0) {
+    signal.groupStopCount = 0;
+    signal.flags = (signal.flags & ~(SIGNAL_CLD_MASK | SIGNAL_STOP_CONTINUED)) | SIGNAL_STOP_STOPPED;
+    notifyParentCldstop(task, CLD_STOPPED);
+  }
+  await task.kernel.sched.stop(task);
+}
+
+/**
+ * is_current_pgrp_orphaned(): no process of the group has a parent in another group of the
+ * same session, so nobody would continue it — terminal stop signals are then discarded.
+ */
+function pgrpOrphaned(task: Task): boolean {
+  for (const p of task.kernel.pids.all()) {
+    if (p.pgid !== task.pgid || !p.isThreadGroupLeader || !p.alive) continue;
+    const parent = p.parent;
+    if (!parent || parent === parent.kernel.init) continue;
+    if (parent.pgid !== task.pgid && parent.sid === p.sid) return false;
+  }
+  return true;
+}
+
+/**
+ * get_signal(): acts on pending signals until one has a handler to run (returned) or none is
+ * left (null). Ignored ones are dropped, stop signals stop the group here, fatal ones end it.
+ * SA_RESETHAND puts the action back to SIG_DFL as the handler is chosen.
+ */
+export async function getSignal(task: Task): Promise<KSignal | null> {
+  const signal = task.signal;
+  for (;;) {
+    if (signal.flags & SIGNAL_CLD_MASK) {
+      const why = signal.flags & SIGNAL_CLD_CONTINUED ? CLD_CONTINUED : CLD_STOPPED;
+      signal.flags &= ~SIGNAL_CLD_MASK;
+      notifyParentCldstop(task, why);
+      continue;
+    }
+    if (task.stopPending) {
+      await doSignalStop(task, 0);
+      continue;
+    }
+    const info = dequeueSignal(task);
+    if (!info) break;
+    const sig = info.signo;
+    const i = sig - 1;
+    const action = task.sighand.action;
+    const handler = action.handler[i]!;
+    if (handler === SIG_IGN) continue;
+    if (handler !== SIG_DFL) {
+      const ksig: KSignal = { sig, info, handler, flags: action.flags[i]!, restorer: action.restorer[i]!, mask: action.mask[i]! };
+      if (ksig.flags & SA_RESETHAND) task.sighand.writable().handler[i] = SIG_DFL;
+      return ksig;
+    }
+    if (KERNEL_IGNORE & bit(sig)) continue;
+    if (signal.flags & SIGNAL_UNKILLABLE && !(KERNEL_ONLY & bit(sig))) continue;
+    if (KERNEL_STOP & bit(sig)) {
+      if (sig !== SIGSTOP && pgrpOrphaned(task)) continue;
+      await doSignalStop(task, sig);
+      continue;
+    }
+    return dieOfSignal(task, sig);
+  }
+  recalcSigpending(task);
+  return null;
+}
+
+/**
+ * signal_setup_done(): a frame that could not be written is a SIGSEGV (with the handler
+ * reset, so it is fatal); otherwise signal_delivered(): the mask saved by sigsuspend went into
+ * the frame, and the handler runs with its sa_mask and, unless SA_NODEFER, its own signal
+ * blocked.
+ */
+export function signalSetupDone(task: Task, ksig: KSignal, ok: boolean): void {
+  if (!ok) {
+    if (ksig.sig === SIGSEGV) task.sighand.writable().handler[SIGSEGV - 1] = SIG_DFL;
+    forceSig(task, SIGSEGV, { signo: SIGSEGV, code: SI_KERNEL });
+    return;
+  }
+  task.savedSigmask = null;
+  setCurrentBlocked(task, task.blocked | ksig.mask | (ksig.flags & SA_NODEFER ? 0n : bit(ksig.sig)));
+}
+
+/** restore_saved_sigmask(): no handler ran, so sigsuspend's caller gets its own mask back. */
+export function restoreSavedSigmask(task: Task): void {
+  if (task.savedSigmask === null) return;
+  const saved = task.savedSigmask;
+  task.savedSigmask = null;
+  setCurrentBlocked(task, saved);
 }
 
 /** kill_ok_by_cred() and check_kill_permission(): EINVAL for a bad signal, EPERM across users. */
@@ -151,11 +392,10 @@ function killPermission(current: Task, t: Task, sig: number): number {
 }
 
 /** group_send_sig_info(): the permission check, then (for a real signal) the signal. */
-function groupSendSig(current: Task, t: Task, sig: number, died: { status: number | null }): number {
+function groupSendSig(current: Task, t: Task, sig: number): number {
   const err = killPermission(current, t, sig);
   if (err || sig === 0) return err;
-  const s = sendSignal(sig, t, true);
-  if (s !== null) died.status = s;
+  sendSignal(sig, t, true, userInfo(current, sig));
   return 0;
 }
 
@@ -165,15 +405,13 @@ function groupSendSig(current: Task, t: Task, sig: number, died: { status: numbe
  * the signal is checked (a probe: kill(999999, 65) gave ESRCH, kill(self, 65) EINVAL); a
  * zombie can be signalled (0) to no effect.
  */
-function kill(task: Task, pid: number, sig: number): number | Promise<number> {
+function kill(task: Task, pid: number, sig: number): number {
   const kernel = task.kernel;
-  const died = { status: null as number | null };
   if (pid === -2147483648) return -ESRCH;
   if (pid > 0) {
     const t = kernel.pids.find(pid);
     if (!t || t.state === TaskState.Dead) return -ESRCH;
-    const err = groupSendSig(task, t.groupLeader, sig, died);
-    return diedOr(task, died.status, err);
+    return groupSendSig(task, t.groupLeader, sig);
   }
   const leaders = kernel.pids.all().filter((t) => t === t.groupLeader && t.state !== TaskState.Dead);
   if (pid !== -1) {
@@ -181,23 +419,33 @@ function kill(task: Task, pid: number, sig: number): number | Promise<number> {
     let success = false, retval = -ESRCH;
     for (const t of leaders) {
       if (t.pgid !== pgrp) continue;
-      retval = groupSendSig(task, t, sig, died);
+      retval = groupSendSig(task, t, sig);
       success ||= retval === 0;
     }
-    return diedOr(task, died.status, success ? 0 : retval);
+    return success ? 0 : retval;
   }
   let count = 0, retval = 0;
   for (const t of leaders) {
     if (t.tgid <= 1 || t.signal === task.signal) continue;
     count++;
-    const err = groupSendSig(task, t, sig, died);
+    const err = groupSendSig(task, t, sig);
     if (err !== -EPERM) retval = err;
   }
-  return diedOr(task, died.status, count ? retval : -ESRCH);
+  return count ? retval : -ESRCH;
 }
 
-/** sigdelsetmask(SIGKILL, SIGSTOP): they can be neither blocked nor caught. */
-const UNBLOCKABLE = maskOf(SIGKILL, SIGSTOP);
+/**
+ * do_tkill(): a signal to one thread, SI_TKILL. tgkill() also checks that the thread is in
+ * thread group tgid (ESRCH otherwise); ids <= 0 are EINVAL.
+ */
+function doTkill(task: Task, tgid: number, pid: number, sig: number): number {
+  const t = task.kernel.pids.find(pid);
+  if (!t || !t.alive || (tgid > 0 && t.tgid !== tgid)) return -ESRCH;
+  const err = killPermission(task, t, sig);
+  if (err || sig === 0) return err;
+  sendSignal(sig, t, false, userInfo(task, sig, SI_TKILL));
+  return 0;
+}
 
 function getSigset(task: Task, addr: number): bigint | null {
   const b = task.mm!.read(addr, SIGSET_SIZE);
@@ -216,71 +464,70 @@ function putSigset(task: Task, addr: number, set: bigint, size = SIGSET_SIZE): b
  * EINVAL; how 5 with a set: EINVAL, with none: 0; a SIGTERM sent while blocked killed the
  * process when unblocked (status 0xf); sigfillset() blocked neither SIGKILL nor SIGSTOP.
  */
-function rtSigprocmask(task: Task, how: number, nset: number, oset: number, sigsetsize: number): number | Promise<number> {
+function rtSigprocmask(task: Task, how: number, nset: number, oset: number, sigsetsize: number): number {
   if (sigsetsize !== SIGSET_SIZE) return -EINVAL;
   const old = task.blocked;
   if (nset) {
     const set = getSigset(task, nset);
     if (set === null) return -EFAULT;
-    const s = set & ~UNBLOCKABLE;
-    if (how === SIG_BLOCK) task.blocked |= s;
-    else if (how === SIG_UNBLOCK) task.blocked &= ~s;
-    else if (how === SIG_SETMASK) task.blocked = s;
+    if (how === SIG_BLOCK) setCurrentBlocked(task, old | set);
+    else if (how === SIG_UNBLOCK) setCurrentBlocked(task, old & ~set);
+    else if (how === SIG_SETMASK) setCurrentBlocked(task, set);
     else return -EINVAL;
   }
   if (oset && !putSigset(task, oset, old)) return -EFAULT;
-  return diedOr(task, deliverPending(task), 0);
+  return 0;
 }
 
 /** rt_sigpending(): the blocked signals pending for the thread or its group; sigsetsize may be smaller (a probe: 4 was fine). */
 function rtSigpending(task: Task, uset: number, sigsetsize: number): number {
   if (sigsetsize > SIGSET_SIZE || sigsetsize < 0) return -EINVAL;
-  const pending = (task.pending | task.signal.sharedPending) & task.blocked;
+  const pending = (task.pending.signal | task.signal.sharedPending.signal) & task.blocked;
   return putSigset(task, uset, pending, sigsetsize) ? 0 : -EFAULT;
 }
 
 /**
- * rt_sigaction(): struct sigaction is handler, flags, (restorer on x86), mask. Setting an
- * ignoring disposition discards what is pending of that signal in the whole group. probe:
- * SIGKILL with SIG_DFL or SIG_IGN: EINVAL, a query of it: 0; sigsetsize 4: EINVAL.
+ * rt_sigaction(): struct sigaction is handler, flags, (restorer on x86), mask. Flags the
+ * kernel does not know are cleared (UAPI_SA_FLAGS, so SA_UNSUPPORTED reads back as 0).
+ * Setting an ignoring disposition discards what is pending of that signal in the whole group.
+ * probe: SIGKILL with SIG_DFL or SIG_IGN: EINVAL, a query of it: 0; sigsetsize 4: EINVAL.
  */
 function rtSigaction(task: Task, sig: number, act: number, oact: number, sigsetsize: number): number {
   if (sigsetsize !== SIGSET_SIZE) return -EINVAL;
   const restorer = task.kernel.linked.arch.hasSaRestorer;
   const size = restorer ? 32 : 24;
   const maskAt = restorer ? 24 : 16;
+  const known = UAPI_SA_FLAGS | (restorer ? SA_RESTORER : 0);
   let next: { handler: number; flags: number; restorer: number; mask: bigint } | null = null;
   if (act) {
     const b = task.mm!.read(act, size);
     if (!b) return -EFAULT;
     const v = new DataView(b.buffer);
     next = {
-      handler: Number(v.getBigUint64(0, true)), flags: Number(v.getBigUint64(8, true) & 0xffffffffn),
+      handler: Number(v.getBigUint64(0, true)), flags: Number(v.getBigUint64(8, true) & 0xffffffffn) & known,
       restorer: restorer ? Number(v.getBigUint64(16, true)) : 0, mask: v.getBigUint64(maskAt, true) & ~UNBLOCKABLE,
     };
   }
   if (!validSignal(sig) || sig < 1 || (next && KERNEL_ONLY & bit(sig))) return -EINVAL;
-  // Handlers are not run yet: only SIG_DFL and SIG_IGN can be installed (see the partial note).
-  if (next && next.handler !== SIG_DFL && next.handler !== SIG_IGN) return -EINVAL;
   const cur = task.sighand.action;
   const i = sig - 1;
-  const old = { handler: cur.handler[i]!, flags: cur.flags[i]!, restorer: cur.restorer[i]!, mask: cur.mask[i]! };
+  const old = { handler: cur.handler[i]!, flags: cur.flags[i]! & known, restorer: cur.restorer[i]!, mask: cur.mask[i]! };
   if (next) {
     const sh = task.sighand.writable();
     sh.handler[i] = next.handler;
-    sh.flags[i] = next.flags;
+    sh.flags[i] = next.flags >>> 0;
     sh.restorer[i] = next.restorer;
     sh.mask[i] = next.mask;
     if (handlerIgnored(next.handler, sig)) {
-      task.signal.sharedPending &= ~bit(sig);
-      for (const t of task.signal.threads) t.pending &= ~bit(sig);
+      task.signal.sharedPending.flush(bit(sig));
+      for (const t of task.signal.threads) t.pending.flush(bit(sig));
     }
   }
   if (oact) {
     const b = new Uint8Array(size);
     const v = new DataView(b.buffer);
     v.setBigUint64(0, BigInt(old.handler), true);
-    v.setBigUint64(8, BigInt(old.flags), true);
+    v.setBigUint64(8, BigInt(old.flags >>> 0), true);
     if (restorer) v.setBigUint64(16, BigInt(old.restorer), true);
     v.setBigUint64(maskAt, old.mask, true);
     if (!task.mm!.write(oact, b)) return -EFAULT;
@@ -289,21 +536,53 @@ function rtSigaction(task: Task, sig: number, act: number, oact: number, sigsets
 }
 
 /**
- * pause(): sleeps until a signal is delivered to a handler, then returns -ERESTARTNOHAND
- * (EINTR once it has run). Handlers are not run yet, so only a fatal signal ends the pause (by
- * ending the process); with nothing else to run, the scheduler reports the deadlock.
+ * pause(): sleeps until a signal is to be acted on. -ERESTARTNOHAND: after a handler the
+ * caller sees EINTR (even with SA_RESTART); a signal that only stopped and continued the
+ * process, or was ignored on delivery, puts it back to sleep. probe: pause() with an
+ * SA_RESTART handler: -1 EINTR after the handler ran.
  */
 async function pause(task: Task): Promise<number> {
   while (!task.signalPending) await task.kernel.sched.sleep(task, "pause");
   return -ERESTARTNOHAND;
 }
 
+/**
+ * rt_sigsuspend(): the mask is replaced while the task sleeps as in pause(); the old one
+ * goes into the handler's frame, or back in place if no handler runs (TIF_RESTORE_SIGMASK).
+ * probe: with an SA_RESTART handler: -1 EINTR.
+ */
+async function rtSigsuspend(task: Task, unewset: number, sigsetsize: number): Promise<number> {
+  if (sigsetsize !== SIGSET_SIZE) return -EINVAL;
+  const set = getSigset(task, unewset);
+  if (set === null) return -EFAULT;
+  task.savedSigmask = task.blocked;
+  setCurrentBlocked(task, set);
+  while (!task.signalPending) await task.kernel.sched.sleep(task, "sigsuspend");
+  return -ERESTARTNOHAND;
+}
+
+/**
+ * restart_syscall(): what the interrupted call left in restart_block (nanosleep's remaining
+ * sleep); do_no_restart_syscall() -EINTR when nothing is to be resumed.
+ */
+function restartSyscall(task: Task): number | Promise<number> {
+  const fn = task.restartBlock;
+  task.restartBlock = null;
+  return fn ? fn(task) : -EINTR;
+}
+
 export const kernel_signal_c = kernelObject("kernel/signal.c", [
-  SYSCALL_DEFINE(0, "pause", pause, "signal handlers are not run yet: only a fatal signal ends a pause"),
-  SYSCALL_DEFINE(2, "kill", (task, a0, a1) => kill(task, a0 | 0, a1 | 0),
-    "stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) stay pending: there is no job control yet"),
+  SYSCALL_DEFINE(0, "pause", pause),
+  SYSCALL_DEFINE(2, "kill", (task, a0, a1) => kill(task, a0 | 0, a1 | 0)),
+  SYSCALL_DEFINE(3, "tgkill", (task, a0, a1, a2) => {
+    const tgid = a0 | 0, pid = a1 | 0;
+    return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, a2 | 0);
+  }),
+  SYSCALL_DEFINE(2, "tkill", (task, a0, a1) => ((a0 | 0) <= 0 ? -EINVAL : doTkill(task, 0, a0 | 0, a1 | 0))),
   SYSCALL_DEFINE(4, "rt_sigprocmask", (task, a0, a1, a2, a3) => rtSigprocmask(task, a0 | 0, a1, a2, a3)),
   SYSCALL_DEFINE(2, "rt_sigpending", (task, a0, a1) => rtSigpending(task, a0, a1)),
   SYSCALL_DEFINE(4, "rt_sigaction", (task, a0, a1, a2, a3) => rtSigaction(task, a0 | 0, a1, a2, a3),
-    "handlers are not run yet: installing one (anything but SIG_DFL or SIG_IGN) answers EINVAL"),
+    "no alternate signal stacks: SA_ONSTACK handlers run on the normal stack"),
+  SYSCALL_DEFINE(2, "rt_sigsuspend", (task, a0, a1) => rtSigsuspend(task, a0, a1)),
+  SYSCALL_DEFINE(0, "restart_syscall", restartSyscall),
 ]);

@@ -9,7 +9,6 @@ import { RAMFS_MAGIC, ST_VALID, TMPFS_MAGIC, type Kstatfs } from "../include/uap
 import type { FileOperations, File, Kiocb } from "../fs/file_table.js";
 import { FMODE_CAN_ODIRECT } from "../fs/file_table.js";
 import type { Inode, SuperBlock } from "../fs/inode.js";
-import { doExit } from "../kernel/exit.js";
 import { sendSignal } from "../kernel/signal.js";
 import type { IovIter } from "../lib/iov_iter.js";
 
@@ -83,8 +82,8 @@ function shmemWrite(task: Task, file: File, from: IovIter, kiocb: Kiocb | null):
   const limit = rlimit(task, RLIMIT_FSIZE).cur;
   if (limit < BigInt(MAX_LFS_FILESIZE)) {
     if (BigInt(pos) >= limit) {
-      const died = sendSignal(SIGXFSZ, task, false);
-      return died === null ? -EFBIG : doExit(task, died);
+      sendSignal(SIGXFSZ, task, false);
+      return -EFBIG;
     }
     count = Math.min(count, Number(limit) - pos);
   }

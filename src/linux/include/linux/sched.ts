@@ -3,7 +3,8 @@ import type { FilesStruct } from "../../fs/fdtable.js";
 import type { FsStruct } from "../../fs/fs_struct.js";
 import type { Cred } from "../../kernel/cred.js";
 import type { Kernel } from "../../init/main.js";
-import type { SignalStruct } from "./sched/signal.js";
+import { SigPending, type SignalStruct } from "./sched/signal.js";
+import type { UserRegs } from "../../kernel/entry/common.js";
 
 /** Kernel objects kcmp() can compare carry an identity standing in for their address. */
 export interface KernelObjectId {
@@ -82,6 +83,8 @@ export const enum TaskState {
   Sleeping = "S",
   /** Exited, not yet reaped by its parent (EXIT_ZOMBIE). */
   Zombie = "Z",
+  /** Stopped by a job-control signal until SIGCONT (TASK_STOPPED). */
+  Stopped = "T",
   /** Reaped (EXIT_DEAD). */
   Dead = "X",
 }
@@ -112,9 +115,28 @@ export class Task {
   sighand: SighandStruct;
   /** The thread group's shared state: thread list, rlimits, group-wide pending signals. */
   signal: SignalStruct;
-  /** The signals this thread blocks, and those sent to it alone (bit n-1 for signal n). */
+  /** The signals this thread blocks (bit n-1 for signal n). */
   blocked = 0n;
-  pending = 0n;
+  /** Signals sent to this thread alone, with their siginfo. */
+  pending: SigPending;
+  /** TIF_RESTORE_SIGMASK: the mask to put back once a signal handler is set up (sigsuspend). */
+  savedSigmask: bigint | null = null;
+  /** JOBCTL_STOP_PENDING: this thread takes part in a group stop on its way to user space. */
+  stopPending = false;
+  /** The sleep is TASK_INTERRUPTIBLE: a signal wakes the task (a vfork parent's is killable only). */
+  interruptible = true;
+  /**
+   * restart_block.fn: what restart_syscall() runs after a call that returned
+   * -ERESTART_RESTARTBLOCK is restarted (nanosleep resuming with the time left).
+   */
+  restartBlock: ((task: Task) => number | Promise<number>) | null = null;
+  /**
+   * The user registers as the kernel saves them on entry (struct pt_regs), made on first need:
+   * code running on the task only needs them once a signal frame is built or restored.
+   */
+  regs: UserRegs | null = null;
+  /** How many times rt_sigreturn has loaded saved registers into regs. */
+  sigreturns = 0;
   ioContext: IoContext | null = null;
   sysvsemUndo: SemUndoList | null = null;
   cred: Cred;
@@ -137,8 +159,8 @@ export class Task {
   childEntry: UserEntry | null = null;
   comm: string;
   /**
-   * TIF_SIGPENDING: a signal waits to be delivered to a handler. Handlers are not run yet, so
-   * nothing sets it: a fatal signal kills at once, an ignored one is dropped.
+   * TIF_SIGPENDING: a signal (or a group stop) waits to be acted on when the task returns to
+   * user space. recalcSigpending() keeps it true exactly while one is.
    */
   signalPending = false;
   /** The parent a vfork() child holds suspended until it exits (vfork_done). */
@@ -174,6 +196,12 @@ export class Task {
     this.cred = init.cred;
     this.exitSignal = init.exitSignal;
     this.comm = init.comm;
+    this.pending = new SigPending();
+  }
+
+  /** Neither exited nor reaped: it can run, sleep or be stopped, and take signals. */
+  get alive(): boolean {
+    return this.state === TaskState.Running || this.state === TaskState.Sleeping || this.state === TaskState.Stopped;
   }
 
   get isThreadGroupLeader(): boolean {

@@ -33,3 +33,12 @@ export const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 export const SIGSET_SIZE = 8;
 /** si_code values of SIGCHLD, include/uapi/asm-generic/siginfo.h. */
 export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5, CLD_CONTINUED = 6;
+/** si_code values, include/uapi/asm-generic/siginfo.h. */
+export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
+export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+/** sa_flags bits the kernel keeps (UAPI_SA_FLAGS; SA_RESTORER only where it exists). */
+export const SA_UNSUPPORTED = 0x00000400, SA_EXPOSE_TAGBITS = 0x00000800;
+export const UAPI_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER |
+  SA_RESETHAND | SA_EXPOSE_TAGBITS;
+/** sizeof(siginfo_t) */
+export const SI_MAX_SIZE = 128;

@@ -11,7 +11,15 @@ export interface Rlimit {
 }
 
 /** signal_struct flags, include/linux/sched/signal.h. */
+/** A group stop is complete: every thread is stopped. */
+export const SIGNAL_STOP_STOPPED = 0x01;
+/** SIGCONT ended a stop, and wait(WCONTINUED) has not reported it yet. */
+export const SIGNAL_STOP_CONTINUED = 0x02;
 export const SIGNAL_GROUP_EXIT = 0x04;
+/** The parent is still to be told (SIGCHLD) that the group stopped or continued. */
+export const SIGNAL_CLD_STOPPED = 0x10;
+export const SIGNAL_CLD_CONTINUED = 0x20;
+export const SIGNAL_CLD_MASK = SIGNAL_CLD_STOPPED | SIGNAL_CLD_CONTINUED;
 /** The global init: signals it has no handler for are not delivered (not even SIGKILL from user space). */
 export const SIGNAL_UNKILLABLE = 0x40;
 
@@ -38,6 +46,57 @@ export function initRlimits(maxThreads: number): Rlimit[] {
 }
 
 /**
+ * kernel_siginfo: what a queued signal carries to its handler (SA_SIGINFO) or to waitid().
+ * Only the fields the emulated senders fill are kept; the rest of siginfo_t reads as 0.
+ */
+export interface KernelSiginfo {
+  readonly signo: number;
+  readonly code: number;
+  readonly errno?: number;
+  /** si_pid and si_uid of kill(), tgkill(), SIGCHLD. */
+  readonly pid?: number;
+  readonly uid?: number;
+  /** SIGCHLD: the exit status or signal. */
+  readonly status?: number;
+  /** Faults: the address (si_addr). */
+  readonly addr?: number;
+}
+
+/**
+ * struct sigpending: the set of pending signals and their queue of siginfo. A standard signal
+ * is queued once however often it is sent (legacy_queue()); real-time signals queue each.
+ */
+export class SigPending {
+  /** Bit n-1 for signal n. */
+  signal = 0n;
+  readonly list: KernelSiginfo[] = [];
+
+  /** Takes the first queued siginfo of `sig`; the bit stays while more of it are queued. */
+  collect(sig: number, bit: bigint): KernelSiginfo {
+    const i = this.list.findIndex((q) => q.signo === sig);
+    const info = i >= 0 ? this.list.splice(i, 1)[0]! : { signo: sig, code: 0 };
+    if (!this.list.some((q) => q.signo === sig)) this.signal &= ~bit;
+    return info;
+  }
+
+  /** Drops every queued instance of the signals in `mask` (flush_sigqueue_mask()). */
+  flush(mask: bigint): void {
+    if (!(this.signal & mask)) return;
+    this.signal &= ~mask;
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      if (mask & (1n << BigInt(this.list[i]!.signo - 1))) this.list.splice(i, 1);
+    }
+  }
+}
+
+/** ITIMER_REAL of a process: the alarm clock, with its reload interval (nanoseconds). */
+export interface RealTimer {
+  readonly expires: number;
+  readonly interval: number;
+  readonly cancel: () => void;
+}
+
+/**
  * struct signal_struct: what the threads of a process share — the thread list, resource
  * limits, the signals sent to the whole group, and group exit state. fork copies the limits
  * (copy_signal()); CLONE_THREAD shares it all.
@@ -45,11 +104,18 @@ export function initRlimits(maxThreads: number): Rlimit[] {
 export class SignalStruct {
   /** thread_head: the group's tasks, leader first, until each is released. */
   readonly threads: Task[] = [];
-  /** Signals sent to the group (shared_pending), bit n-1 for signal n. */
-  sharedPending = 0n;
+  /** Signals sent to the group (shared_pending). */
+  readonly sharedPending = new SigPending();
   flags = 0;
-  /** The wait status the group exits with once SIGNAL_GROUP_EXIT is set. */
+  /**
+   * The wait status the group exits with once SIGNAL_GROUP_EXIT is set; during a group stop,
+   * the stopping signal (what wait(WUNTRACED) reports once, then 0).
+   */
   groupExitCode = 0;
+  /** Threads still to stop before the group stop is complete. */
+  groupStopCount = 0;
+  /** The ITIMER_REAL timer (alarm()), per process and not inherited by fork. */
+  realTimer: RealTimer | null = null;
   /** wait_chldexit: the group's tasks asleep in wait4()/waitid() (made on first use). */
   waitChldexit: Task[] | null = null;
 

@@ -1,0 +1,11 @@
+import type { Arch } from "./arch.js";
+import type { ArchEntry } from "../kernel/entry/common.js";
+import { X86_64_ENTRY } from "./x86/kernel/signal_64.js";
+import { RISCV64_ENTRY } from "./riscv/kernel/signal.js";
+
+const ENTRIES: Readonly<Record<string, ArchEntry>> = { x86_64: X86_64_ENTRY, riscv64: RISCV64_ENTRY };
+
+/** The syscall ABI and signal frame of an architecture. */
+export function archEntry(arch: Arch): ArchEntry {
+  return ENTRIES[arch.name]!;
+}

@@ -1,0 +1,162 @@
+import type { Task } from "../../include/linux/sched.js";
+import { EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
+import { SA_RESTART } from "../../include/uapi/signal.js";
+import { getSignal, forceSigsegv, restoreSavedSigmask, signalSetupDone, type KSignal } from "../signal.js";
+
+/**
+ * The user registers the kernel saves on entry (struct pt_regs), in whatever layout the arch
+ * has. The generic code only moves the instruction and stack pointers; everything else goes
+ * through the arch's ArchEntry.
+ */
+export interface UserRegs {
+  ip: number;
+  sp: number;
+}
+
+/**
+ * What the generic entry and signal code needs from an architecture: its syscall calling
+ * convention (asm/syscall.h), how a system call is restarted, and its signal frame
+ * (arch/<arch>/kernel/signal*.c).
+ */
+export interface ArchEntry {
+  /** The length of the system call instruction: a restart steps the ip back by it. */
+  readonly syscallInsnLen: number;
+  newRegs(sp: number): UserRegs;
+  copyRegs(regs: UserRegs): UserRegs;
+  /** The registers as a system call instruction at `ip - syscallInsnLen` leaves them. */
+  syscallExit(regs: UserRegs, nr: number, args: readonly number[], ret: number, ip: number): void;
+  /** syscall_get_nr(): the number of the call the task is in, or -1 outside one. */
+  syscallNr(regs: UserRegs): number;
+  /** syscall_get_return_value(): the value the call returns to user space (signed). */
+  returnValue(regs: UserRegs): number;
+  setReturnValue(regs: UserRegs, value: number): void;
+  /** Sets the registers up to execute the same call again (-ERESTARTSYS and friends). */
+  restartSyscall(regs: UserRegs): void;
+  /** Sets the registers up to call restart_syscall() instead (-ERESTART_RESTARTBLOCK). */
+  restartBlock(regs: UserRegs): void;
+  /** The number and arguments the system call instruction at regs.ip enters with. */
+  syscallEntry(regs: UserRegs): readonly number[];
+  /** setup_rt_frame(): the signal frame on the user stack, registers set to enter the handler. */
+  setupRtFrame(task: Task, ksig: KSignal, regs: UserRegs, oldset: bigint): boolean;
+  /** The arguments the handler at regs.ip is entered with (signal, &info, &uc). */
+  handlerArgs(regs: UserRegs): readonly [number, number, number];
+  /** A function returning: where it goes (x86 pops the return address, riscv jumps to ra). */
+  functionReturn(task: Task, regs: UserRegs): boolean;
+  /** Kernel-provided code at `ip` (riscv's vdso sigreturn trampoline): the syscall it makes, or -1. */
+  kernelCodeSyscall(task: Task, ip: number): number;
+  /** rt_sigreturn: the saved context back from the frame at the stack pointer, or false for a bad frame. */
+  restoreRtFrame(task: Task, regs: UserRegs): boolean;
+}
+
+/**
+ * Where code that is not machine code (the testcases' functions) notionally executes its
+ * system call instruction: its return address is this plus the instruction's length, and a
+ * restarted call steps back onto it. Nothing is mapped there, so it never aliases real code.
+ */
+export const USER_SYSCALL_SITE = 0x1000;
+
+/**
+ * handle_signal()'s restart rule for a call interrupted by a signal that has a handler: the
+ * handler runs first, then the call returns EINTR, or, with SA_RESTART (and always for
+ * ERESTARTNOINTR), is made again when the handler returns.
+ */
+function restartForHandler(arch: ArchEntry, regs: UserRegs, ksig: KSignal): void {
+  if (arch.syscallNr(regs) === -1) return;
+  switch (arch.returnValue(regs)) {
+    case -ERESTART_RESTARTBLOCK:
+    case -ERESTARTNOHAND:
+      arch.setReturnValue(regs, -EINTR);
+      break;
+    case -ERESTARTSYS:
+      if (!(ksig.flags & SA_RESTART)) {
+        arch.setReturnValue(regs, -EINTR);
+        break;
+      }
+      arch.restartSyscall(regs);
+      break;
+    case -ERESTARTNOINTR:
+      arch.restartSyscall(regs);
+  }
+}
+
+/** With no handler to run, an interrupted call is always restarted (nanosleep via restart_syscall). */
+function restartWithoutHandler(arch: ArchEntry, regs: UserRegs): void {
+  if (arch.syscallNr(regs) === -1) return;
+  switch (arch.returnValue(regs)) {
+    case -ERESTARTNOHAND:
+    case -ERESTARTSYS:
+    case -ERESTARTNOINTR:
+      arch.restartSyscall(regs);
+      break;
+    case -ERESTART_RESTARTBLOCK:
+      arch.restartBlock(regs);
+  }
+}
+
+/**
+ * arch_do_signal_or_restart(): the next signal is acted on; one with a handler gets its frame
+ * and the registers point at the handler. Otherwise a pending restart is prepared and the
+ * mask sigsuspend() replaced is put back.
+ */
+async function doSignalOrRestart(task: Task, arch: ArchEntry, regs: UserRegs): Promise<void> {
+  const ksig = await getSignal(task);
+  if (ksig) {
+    restartForHandler(arch, regs, ksig);
+    const oldset = task.savedSigmask ?? task.blocked;
+    const ok = arch.setupRtFrame(task, ksig, regs, oldset);
+    signalSetupDone(task, ksig, ok);
+    return;
+  }
+  restartWithoutHandler(arch, regs);
+  restoreSavedSigmask(task);
+}
+
+/**
+ * Runs what the registers point at until control is back where the interrupted code awaits
+ * its system call's result, and returns that result: syscall_exit_to_user_mode() with the
+ * user-mode side of signal delivery. Signal handlers (and the code they return through) are
+ * called here; a call that is to be restarted is made again from its registers.
+ */
+export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
+  const kernel = task.kernel;
+  const returnIp = USER_SYSCALL_SITE + arch.syscallInsnLen;
+  for (;;) {
+    while (task.signalPending) await doSignalOrRestart(task, arch, regs);
+    const ip = regs.ip;
+    if (ip === returnIp) return arch.returnValue(regs);
+    if (ip === USER_SYSCALL_SITE) {
+      const [nr, ...args] = arch.syscallEntry(regs);
+      return kernel.syscall(task, nr!, ...args);
+    }
+    const kernelNr = arch.kernelCodeSyscall(task, ip);
+    if (kernelNr >= 0) {
+      await kernel.syscall(task, kernelNr);
+      continue;
+    }
+    // User code at ip: a handler (or the restorer it returns to). Its return pops the return
+    // address unless it left through rt_sigreturn, which loaded other registers.
+    const sigreturns = task.sigreturns;
+    const call = kernel.userCode(task, ip, arch.handlerArgs(regs));
+    if (!call) {
+      // Nothing to execute there: the instruction fetch faults (SIGSEGV at ip).
+      forceSigsegv(task, ip);
+      continue;
+    }
+    await call;
+    if (task.sigreturns === sigreturns && !arch.functionReturn(task, regs)) forceSigsegv(task, regs.sp);
+  }
+}
+
+/**
+ * rt_sigreturn(): the context the signal frame saved comes back (registers and mask), and the
+ * call returns the restored return-value register so the exit path leaves it untouched. A
+ * frame that cannot be read is SIGSEGV (signal_fault()).
+ */
+export function rtSigreturn(task: Task, arch: ArchEntry): number {
+  const regs = task.regs ??= arch.newRegs(task.mm!.startStack);
+  if (!arch.restoreRtFrame(task, regs)) {
+    forceSigsegv(task, regs.sp);
+    return 0;
+  }
+  return arch.returnValue(regs);
+}
