@@ -29,6 +29,7 @@ export {
 } from "./stat.js";
 export { iovec, readv, writev } from "./uio.js";
 export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
+export { tst_run_code, TST_CODE_STACK_SIZE } from "./x86_code.js";
 export {
   kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, sigsuspend, tgkill, type SigAction,
   type SignalHandler,

@@ -56,6 +56,13 @@ export interface UserProcess {
    * envp[], NULL, auxv, per the ELF ABI. Where a C runtime finds its arguments.
    */
   readonly startStack: number;
+  /**
+   * Runs x86-64 machine code on this task, from `start.ip` with the stack pointer at
+   * `start.sp` (the other registers 0): system calls enter the kernel, exceptions become their
+   * signals. It never returns: the task ends by an exit call or a fatal signal. Absent where
+   * the target cannot run machine code; the emulated kernel's only on x86_64.
+   */
+  runMachineCode?(start: { readonly ip: number; readonly sp: number }): Promise<never>;
 }
 
 /** How a target's machine stopped. */

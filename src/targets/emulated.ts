@@ -1,3 +1,5 @@
+import { Reg, X86Regs } from "../linux/arch/x86/cpu/index.js";
+import { runMachineCode } from "../linux/arch/x86/kernel/user_code.js";
 import { Kernel, USER_DATA_BASE, USER_DATA_SIZE, type BootOptions } from "../linux/init/main.js";
 import type { Task } from "../linux/include/linux/sched.js";
 import { SIGSEGV } from "../linux/include/uapi/signal.js";
@@ -46,6 +48,14 @@ class EmulatedProcess implements UserProcess, UserMemory {
 
   setChildEntry(entry: () => Promise<void>): void {
     this.task.childEntry = entry;
+  }
+
+  runMachineCode(start: { readonly ip: number; readonly sp: number }): Promise<never> {
+    if (this.kernel.linked.arch.name !== "x86_64") return Promise.reject(new Error(`machine code is x86-64 only, not ${this.kernel.linked.arch.name}`));
+    const regs = new X86Regs();
+    regs.ripNum = start.ip;
+    regs.setNum(Reg.RSP, start.sp);
+    return runMachineCode(this.task, regs);
   }
 
   get startStack(): number {

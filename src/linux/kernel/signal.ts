@@ -228,9 +228,14 @@ export function forceSigFault(task: Task, sig: number): Promise<never> {
   return dieOfSignal(task, sig);
 }
 
+/** force_sig_fault(): a fault or trap of the task's machine code, with its si_code and si_addr. */
+export function forceSigFaultInfo(task: Task, sig: number, code: number, addr: number): void {
+  forceSig(task, sig, { signo: sig, code, addr });
+}
+
 /** force_sigsegv() / force_sig_fault(SIGSEGV, SEGV_MAPERR): a bad frame or a jump to nowhere. */
 export function forceSigsegv(task: Task, addr: number): void {
-  forceSig(task, SIGSEGV, { signo: SIGSEGV, code: SEGV_MAPERR, addr });
+  forceSigFaultInfo(task, SIGSEGV, SEGV_MAPERR, addr);
 }
 
 /** next_signal(): synchronous faults first, then the lowest numbered. */

@@ -1,5 +1,6 @@
 import { EFAULT } from "../include/uapi/errno.js";
 import { PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC } from "../include/uapi/mman.js";
+import type { CpuMemory, CpuPage } from "../arch/x86/cpu/memory.js";
 
 export { PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC };
 
@@ -21,6 +22,14 @@ export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
  * PROT_EXEC page gave EFAULT.
  */
 const READABLE = VM_READ | VM_WRITE;
+
+/** The shared zero page: what the CPU reads of an anonymous page nothing has written yet. */
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+
+/** What the MMU lets user mode do in an area (memory.ts CpuPage.prot), after the READABLE rule. */
+function userProt(flags: number): number {
+  return (flags & READABLE ? PROT_READ : 0) | (flags & VM_WRITE ? PROT_WRITE : 0) | (flags & VM_EXEC ? PROT_EXEC : 0);
+}
 
 /** PAGE_ALIGN(): rounds up to a page boundary (plain arithmetic: addresses pass 2^32). */
 export function pageAlign(n: number): number {
@@ -98,8 +107,13 @@ export interface MmLayout {
  * behind them. Anonymous pages are materialised on first write (zero-filled until then).
  * fork() duplicates it copy-on-write (dup_mmap); CLONE_VM shares it. Without an MMU the
  * pages are the machine's single memory and protections are not enforced.
+ *
+ * It is also the memory the CPU interpreter runs user code on (CpuMemory, the contract of
+ * arch/x86/cpu/memory.ts): translate() is the page walk and fault handler, tlbGeneration moves
+ * whenever a translation handed out may have gone stale, codeGeneration whenever the kernel
+ * changes bytes of executable memory.
  */
-export class MmStruct {
+export class MmStruct implements CpuMemory {
   vmas: Vma[] = [];
   private table: PageTable;
   /** mm_users: the tasks that use this address space. */
@@ -113,6 +127,10 @@ export class MmStruct {
   argEnd = 0;
   envStart = 0;
   envEnd = 0;
+  /** flush_tlb_mm(): moves when a translation handed out by translate() may no longer hold. */
+  tlbGeneration = 0;
+  /** Moves when bytes of executable memory change other than by the CPU's own stores. */
+  codeGeneration = 0;
   /** The last area an access found (the old vmacache): accesses cluster. */
   private lastVma: Vma | null = null;
 
@@ -212,7 +230,10 @@ export class MmStruct {
     if (v.shm) {
       const key = v.pgoff + pfn - v.start / PAGE_SIZE;
       let d = v.shm.pages.get(key);
-      if (!d) v.shm.pages.set(key, (d = new Uint8Array(PAGE_SIZE)));
+      if (!d) {
+        v.shm.pages.set(key, (d = new Uint8Array(PAGE_SIZE)));
+        this.tlbGeneration++;
+      }
       return d;
     }
     const pages = this.ownPages();
@@ -220,12 +241,43 @@ export class MmStruct {
     if (!p) {
       p = { data: new Uint8Array(PAGE_SIZE), refs: 1 };
       pages.set(pfn, p);
+      this.tlbGeneration++; // the CPU may have read it as the zero page
     } else if (p.refs > 1) {
       p.refs--;
       p = { data: p.data.slice(), refs: 1 };
       pages.set(pfn, p);
+      this.tlbGeneration++; // a COW break: the old bytes are another mm's now
     }
     return p.data;
+  }
+
+  /** A kernel store into area `v`: decoded instructions of executable memory are stale. */
+  private stored(v: Vma): void {
+    if (this.nommu || v.flags & VM_EXEC) this.codeGeneration++;
+  }
+
+  /**
+   * The page walk for the CPU (CpuMemory.translate): the area's protection and the page's
+   * bytes, materialised and COW-broken for a write the area allows; for a read, a page
+   * nothing wrote yet is the shared zero page.
+   */
+  translate(pfn: number, write: boolean): CpuPage | null {
+    const v = this.vmaAt(pfn * PAGE_SIZE);
+    if (!v) return null;
+    const prot = this.nommu ? PROT_READ | PROT_WRITE | PROT_EXEC : userProt(v.flags);
+    if (write && prot & PROT_WRITE) return { prot, data: this.pageForWrite(v, pfn) };
+    return { prot, data: this.pageForRead(v, pfn) ?? ZERO_PAGE };
+  }
+
+  /** The CPU stored into executable page `pfn` (self-modifying code): other CPUs drop what they decoded. */
+  codeWritten(_pfn: number): void {
+    this.codeGeneration++;
+  }
+
+  /** mprotect() changed areas' flags: translations are stale, and code written while not executable may run now. */
+  protectionChanged(): void {
+    this.tlbGeneration++;
+    this.codeGeneration++;
   }
 
   private copyOut(addr: number, out: Uint8Array): void {
@@ -246,7 +298,9 @@ export class MmStruct {
       const off = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - off, data.length - done);
       const pfn = (a - off) / PAGE_SIZE;
-      this.pageForWrite(this.vmaAt(a)!, pfn).set(data.subarray(done, done + n), off);
+      const v = this.vmaAt(a)!;
+      this.pageForWrite(v, pfn).set(data.subarray(done, done + n), off);
+      this.stored(v);
       done += n;
     }
   }
@@ -301,7 +355,9 @@ export class MmStruct {
       this.copyIn(addr, b);
       return true;
     }
-    const p = this.pageForWrite(this.vmaAt(addr)!, (addr - off) / PAGE_SIZE);
+    const v = this.vmaAt(addr)!;
+    const p = this.pageForWrite(v, (addr - off) / PAGE_SIZE);
+    this.stored(v);
     p[off] = value;
     p[off + 1] = value >> 8;
     p[off + 2] = value >> 16;
@@ -376,6 +432,7 @@ export class MmStruct {
     this.splitAt(start);
     this.splitAt(end);
     this.lastVma = null;
+    this.tlbGeneration++;
     const i = this.indexAfter(start);
     let j = i;
     while (j < this.vmas.length && this.vmas[j]!.start < end) j++;
@@ -416,6 +473,8 @@ export class MmStruct {
     mm.vmas = this.vmas.map((v) => ({ ...v }));
     mm.table = this.table;
     this.table.users++;
+    // The parent's private pages are copy-on-write now: its next store must come back through translate().
+    this.tlbGeneration++;
     for (const v of mm.vmas) if (v.flags & VM_WIPEONFORK) mm.dropPages(v.start, v.end);
     return mm;
   }
@@ -424,6 +483,7 @@ export class MmStruct {
   release(): void {
     if (--this.users > 0) return;
     this.lastVma = null;
+    this.tlbGeneration++;
     if (this.nommu) {
       for (const v of this.vmas) if (!v.shm) this.dropPages(v.start, v.end);
       this.nommu.mms.delete(this);

@@ -53,6 +53,7 @@ function mprotect(task: Task, start: number, len: number, prot: number): number 
     tmp = vma.end;
   }
   mm.mergeAround(start, end);
+  mm.protectionChanged();
   if (!error && tmp < end) error = -ENOMEM;
   return error;
 }

@@ -1,0 +1,44 @@
+/**
+ * Running machine code on the calling process, for testcases that need real instructions (a
+ * `syscall` instruction, a fault, a trap) rather than the libc's calls:
+ *
+ *     const child = await SAFE_FORK(() => tst_run_code(`
+ *         mov eax, 60       ; exit
+ *         mov edi, 7
+ *         syscall
+ *     `));
+ *     // waitpid(child) sees exit status 7
+ *
+ * The code is loaded the way a JIT does it: an anonymous mapping written, then made
+ * PROT_READ | PROT_EXEC; it runs with its own stack (a fresh mapping, rsp at its top) and
+ * every other register 0. x86-64 only: elsewhere the test ends with TCONF.
+ */
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_STACK, PROT_EXEC, PROT_READ, PROT_WRITE } from "../linux/include/uapi/mman.js";
+import { job } from "./context.js";
+import { pokeBytes } from "./libc.js";
+import { SAFE_MMAP, SAFE_MPROTECT } from "./tst_safe_macros.js";
+import { TCONF, tst_brk } from "./tst_res.js";
+import { assemble } from "./x86_asm.js";
+
+const PAGE_SIZE = 4096;
+/** The code's stack: 64 KiB. */
+export const TST_CODE_STACK_SIZE = 64 * 1024;
+
+/**
+ * Runs `code` (bytes, or assembler text for x86_asm.ts, assembled at the address it is loaded
+ * at) on the calling process. It does not return: the process ends by the code's exit call or
+ * by the signal of a fault.
+ */
+export async function tst_run_code(code: Uint8Array | string): Promise<never> {
+  const { target } = job();
+  if (target.arch !== "x86_64") tst_brk(TCONF, `machine code is x86-64 only (the target is ${target.arch})`);
+  const proc = target.current();
+  if (!proc.runMachineCode) tst_brk(TCONF, "the target does not run machine code");
+  // Labels assemble to fixed sizes, so the length does not depend on the address.
+  const size = Math.max(PAGE_SIZE, Math.ceil((typeof code === "string" ? assemble(code) : code).length / PAGE_SIZE) * PAGE_SIZE);
+  const text = await SAFE_MMAP(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  pokeBytes(text, typeof code === "string" ? assemble(code, BigInt(text)) : code);
+  await SAFE_MPROTECT(text, size, PROT_READ | PROT_EXEC);
+  const stack = await SAFE_MMAP(0, TST_CODE_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  return proc.runMachineCode({ ip: text, sp: stack + TST_CODE_STACK_SIZE });
+}
