@@ -29,7 +29,13 @@ export {
 } from "./stat.js";
 export { iovec, readv, writev } from "./uio.js";
 export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
-export { tst_run_code, TST_CODE_STACK_SIZE } from "./x86_code.js";
+export { tst_load_code, tst_run_code, tst_run_code_at, TST_CODE_STACK_SIZE, type LoadedCode } from "./x86_code.js";
+export {
+  offsetof_debugreg, offsetof_regs, peek_user_regs, poke_user_regs, ptrace, ptrace_peek, SAFE_GETREGS, SAFE_PTRACE,
+  USER_REGS_SIZE, type UserRegs, type UserRegsField,
+} from "./ptrace.js";
+export * from "../linux/include/uapi/ptrace.js";
+export { TST_RAISE_SIGSTOP, tst_fork_tracee, tst_getsiginfo, tst_ptrace_resume, tst_strstatus } from "./tst_ptrace.js";
 export {
   kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, sigsuspend, tgkill, type SigAction,
   type SignalHandler,

@@ -89,6 +89,8 @@ export interface Target {
   /** A Kconfig symbol's value, as .config writes it ("y", "m", "n", a number, a string). */
   kconfig(name: string): string;
   explainEnosys(name: string): EnosysExplanation;
+  /** What part of a syscall this arch lacks (single-step of ptrace on riscv64), or null. */
+  explainArchUnsupported(name: string): string | null;
   /** Boots pid 1 running `main` as the program `image`; resolves when it exits or the machine deadlocks. */
   run(main: (init: UserProcess) => Promise<void>, image?: ProgramImage): Promise<MachineExit>;
   /** The process whose code is running now (Linux's `current`). */

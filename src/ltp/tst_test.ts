@@ -30,6 +30,11 @@ export interface TestDescription {
   readonly forks_child?: boolean;
   /** Kernel config constraints in LTP's syntax; unmet ones end the test with TCONF. */
   readonly needs_kconfigs?: readonly string[];
+  /**
+   * The test single-steps with ptrace: where the arch has no single-step (riscv64) it ends in
+   * TCONF, category arch-unsupported, with the reason.
+   */
+  readonly needs_single_step?: boolean;
   /** Seconds the test may take (LTP's .timeout). */
   readonly timeout?: number;
   /** [kind, value] pairs such as ["linux-git", "<commit>"] or ["CVE", "..."]. */
@@ -142,6 +147,10 @@ function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
         const unmet = unmetKconfigs(test.needs_kconfigs, (n) => ctx.target.kconfig(n));
         for (const c of unmet) tst_res(TINFO, `Constraint '${c}' not satisfied!`);
         if (unmet.length) tst_brk(TCONF, "Aborting due to unsuitable kernel config, see above!", "not-configured");
+      }
+      if (test.needs_single_step) {
+        const why = ctx.target.explainArchUnsupported("ptrace");
+        if (why) tst_brk(TCONF, why, "arch-unsupported");
       }
       if (test.needs_tmpdir) await makeTmpdir(ctx.tid, ctx.seed);
       const pid = await cloneProcess(testProcessFlags(), testProcess(test, ctx));

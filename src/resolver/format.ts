@@ -16,6 +16,7 @@ export function formatResolution(r: Resolution): string {
   r.evidence.linux?.forEach((c, i) => row(i === 0 ? "linux" : "", c));
   row("instead", r.evidence.instead);
   row("partial", r.partial);
+  row("arch", r.archUnsupported && `arch-unsupported: ${r.archUnsupported}`);
   row("reason", r.reason);
   return lines.join("\n");
 }

@@ -46,6 +46,8 @@ export interface Resolution {
   readonly brokenLink: boolean;
   /** What a partially supported call leaves out. */
   readonly partial?: string;
+  /** What of the call this arch lacks (arch-unsupported: single-step on riscv64). */
+  readonly archUnsupported?: string;
   readonly evidence: Evidence;
 }
 
@@ -118,6 +120,7 @@ export function resolveSyscall(linked: LinkedKernel, query: string | number): Re
       category: "implemented",
       reason: `${name}() is built in: ${why}${select ? ` (${select})` : ""}${brokenLink ? ", but the linked table has sys_ni_syscall in its slot" : ""}`,
       ...(definition.partial ? { partial: definition.partial } : {}),
+      ...(linked.arch.unsupported[name] ? { archUnsupported: linked.arch.unsupported[name] } : {}),
       evidence: {
         table, ...(weak ? { weak } : {}),
         strong: `${object.path}: SYSCALL_DEFINE${definition.nargs}(${defName}, ...)${brokenLink ? "  - built, but missing from the link" : "  - linked"}`,

@@ -1,4 +1,5 @@
-import { Reg, X86Regs } from "../linux/arch/x86/cpu/index.js";
+import { Reg } from "../linux/arch/x86/cpu/index.js";
+import { X86PtRegs } from "../linux/arch/x86/include/asm/ptrace.js";
 import { runMachineCode } from "../linux/arch/x86/kernel/user_code.js";
 import { Kernel, USER_DATA_BASE, USER_DATA_SIZE, type BootOptions } from "../linux/init/main.js";
 import type { Task } from "../linux/include/linux/sched.js";
@@ -52,7 +53,7 @@ class EmulatedProcess implements UserProcess, UserMemory {
 
   runMachineCode(start: { readonly ip: number; readonly sp: number }): Promise<never> {
     if (this.kernel.linked.arch.name !== "x86_64") return Promise.reject(new Error(`machine code is x86-64 only, not ${this.kernel.linked.arch.name}`));
-    const regs = new X86Regs();
+    const regs = new X86PtRegs();
     regs.ripNum = start.ip;
     regs.setNum(Reg.RSP, start.sp);
     return runMachineCode(this.task, regs);
@@ -129,6 +130,10 @@ export class EmulatedTarget implements Target {
   explainEnosys(name: string): EnosysExplanation {
     const r = resolveSyscall(this.linked, name);
     return { category: r.category, reason: r.reason, builtIn: r.category === "implemented" };
+  }
+
+  explainArchUnsupported(name: string): string | null {
+    return this.linked.arch.unsupported[name] ?? null;
   }
 
   run(main: (init: UserProcess) => Promise<void>, image?: ProgramImage): Promise<MachineExit> {

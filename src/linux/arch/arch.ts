@@ -24,16 +24,27 @@ export interface Arch {
   readonly hasSaRestorer: boolean;
   /** e_machine of the ELF core files it dumps: EM_X86_64 62, EM_RISCV 243. */
   readonly elfMachine: number;
+  /**
+   * Parts of syscalls that exist here but that the arch lacks, by syscall: what the resolver
+   * calls arch-unsupported, and the reason a testcase that needs the part gives in its TCONF.
+   */
+  readonly unsupported: Readonly<Record<string, string>>;
 }
+
+/** Why PTRACE_SINGLESTEP is EIO on riscv (ptrace_resume() checks arch_has_single_step()). */
+export const RISCV_NO_SINGLE_STEP =
+  "single-step is unsupported on riscv64: arch_has_single_step() is false there (no hardware trace trap), " +
+  "so PTRACE_SINGLESTEP and PTRACE_SINGLEBLOCK fail with EIO";
 
 export const ARCHES: readonly Arch[] = [
   {
     name: "x86_64", dir: "x86", table: SYSCALL_64, hasSingleStep: true, nrIs32Bit: true,
-    taskSize: 2 ** 47 - 4096, stackTop: 2 ** 47 - 4096, hasSaRestorer: true, elfMachine: 62,
+    taskSize: 2 ** 47 - 4096, stackTop: 2 ** 47 - 4096, hasSaRestorer: true, elfMachine: 62, unsupported: {},
   },
   {
     name: "riscv64", dir: "riscv", table: SYSCALL_RISCV64, hasSingleStep: false, nrIs32Bit: false,
     taskSize: 2 ** 47, stackTop: 2 ** 47, hasSaRestorer: false, elfMachine: 243,
+    unsupported: { ptrace: RISCV_NO_SINGLE_STEP },
   },
 ];
 

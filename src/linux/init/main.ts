@@ -5,8 +5,10 @@ import { PidTable } from "../kernel/pid.js";
 import { Scheduler, seededRandom } from "../kernel/sched.js";
 import { doExit, never } from "../kernel/exit.js";
 import { forceSigFault } from "../kernel/signal.js";
-import { exitToUserMode, USER_SYSCALL_SITE, type ArchEntry } from "../kernel/entry/common.js";
-import { archEntry } from "../arch/entry.js";
+import { exitToUserMode, syscallExitWork, syscallTraceEnter, USER_SYSCALL_SITE, type ArchEntry } from "../kernel/entry/common.js";
+import { ENOSYS } from "../include/uapi/errno.js";
+import { archEntry, archPtrace } from "../arch/entry.js";
+import type { ArchPtrace } from "../kernel/ptrace.js";
 import { SIGKILL } from "../include/uapi/signal.js";
 import { FilesStruct } from "../fs/fdtable.js";
 import { FsStruct } from "../fs/fs_struct.js";
@@ -97,6 +99,8 @@ export class Kernel {
   userCode: (task: Task, addr: number, args: readonly number[]) => Promise<void> | null = () => null;
   /** The arch's system call ABI and signal frame. */
   readonly entry: ArchEntry;
+  /** The arch's part of ptrace. */
+  readonly archPtrace: ArchPtrace;
   private readonly table: readonly SyscallHandler[];
   private readonly nrIs32Bit: boolean;
   private nextId = 1;
@@ -123,6 +127,7 @@ export class Kernel {
     if (boot.pidMax !== undefined) this.pids.pidMax = boot.pidMax;
     this.nrIs32Bit = linked.arch.nrIs32Bit;
     this.entry = archEntry(linked.arch);
+    this.archPtrace = archPtrace(linked.arch);
     this.halted = new Promise((resolve) => (this.finish = resolve));
     this.sched = new Scheduler(seed, () => this.idle());
     const rnd = seededRandom(seed ^ 0x6b636d70);
@@ -196,6 +201,7 @@ export class Kernel {
    * to act on returns synchronously; the others return through exitToUserMode().
    */
   syscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
+    if (task.ptrace !== 0 && (task.syscallTrace || task.singleStep)) return this.tracedSyscall(task, nr, [a0, a1, a2, a3, a4, a5]);
     const handler = this.table[this.nrIs32Bit ? nr >>> 0 : nr] ?? this.linked.sysNi;
     const sigreturns = task.sigreturns;
     let r: number | Promise<number>;
@@ -218,6 +224,35 @@ export class Kernel {
   }
 
   /**
+   * A system call of a task its tracer steps or stops at system calls (the SYSCALL_WORK
+   * path): the registers are saved as on entry (orig_ax the number, ax -ENOSYS), the
+   * syscall-entry stop may change the number or skip the call, and on the way out come the
+   * single-step trap or the syscall-exit stop, then signals. probe: at the entry stop rax was
+   * -ENOSYS and orig_rax 39, at the exit stop rax the pid (status 0x857f with TRACESYSGOOD).
+   * The tracer's changes to the arguments at the entry stop are not applied (only the number).
+   */
+  private async tracedSyscall(task: Task, nr: number, args: readonly number[]): Promise<number> {
+    const entry = this.entry;
+    const regs = task.regs ??= entry.newRegs(task.mm?.startStack ?? 0);
+    if (task.machineCode) entry.syscallReturn(regs, nr, -ENOSYS);
+    else entry.syscallExit(regs, nr, args, -ENOSYS, USER_SYSCALL_SITE + entry.syscallInsnLen);
+    const sigreturns = task.sigreturns;
+    const call = await syscallTraceEnter(task, entry, regs);
+    let ret = entry.returnValue(regs);
+    if (call !== -1) {
+      const handler = this.table[this.nrIs32Bit ? call >>> 0 : call] ?? this.linked.sysNi;
+      try {
+        ret = await handler(task, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!);
+      } catch (error) {
+        return this.oops(task, call, error);
+      }
+      if (task.sigreturns === sigreturns) entry.syscallReturn(regs, call, ret);
+    }
+    await syscallExitWork(task, regs);
+    return exitToUserMode(task, entry, regs);
+  }
+
+  /**
    * The slow way back to user space: the registers are saved as the system call left them
    * (unless rt_sigreturn just loaded others), then signals are acted on.
    */
@@ -226,7 +261,10 @@ export class Kernel {
   ): Promise<number> {
     const entry = this.entry;
     const regs = task.regs ??= entry.newRegs(task.mm?.startStack ?? 0);
-    if (task.sigreturns === sigreturns) entry.syscallExit(regs, nr, [a0, a1, a2, a3, a4, a5], ret, USER_SYSCALL_SITE + entry.syscallInsnLen);
+    if (task.sigreturns === sigreturns) {
+      if (task.machineCode) entry.syscallReturn(regs, nr, ret);
+      else entry.syscallExit(regs, nr, [a0, a1, a2, a3, a4, a5], ret, USER_SYSCALL_SITE + entry.syscallInsnLen);
+    }
     return exitToUserMode(task, entry, regs).catch((error: unknown) => {
       // A user fault in a handler propagates to the code that made the call.
       if (this.trapSignal(error)) throw error;

@@ -13,6 +13,7 @@ import { fs_statfs_c } from "../fs/statfs.js";
 import { kernel_exit_c } from "../kernel/exit.js";
 import { kernel_fork_c } from "../kernel/fork.js";
 import { kernel_kcmp_c } from "../kernel/kcmp.js";
+import { kernel_ptrace_c } from "../kernel/ptrace.js";
 import { kernel_signal_c } from "../kernel/signal.js";
 import { kernel_sys_c } from "../kernel/sys.js";
 import { kernel_time_hrtimer_c } from "../kernel/time/hrtimer.js";
@@ -36,6 +37,7 @@ export const KERNEL_OBJECTS: readonly KernelObject[] = [
   kernel_exit_c,
   kernel_fork_c,
   kernel_kcmp_c,
+  kernel_ptrace_c,
   kernel_signal_c,
   kernel_sys_c,
   kernel_time_hrtimer_c,

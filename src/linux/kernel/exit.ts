@@ -4,7 +4,7 @@ import {
 } from "../include/linux/sched/signal.js";
 import { EBADF, ECHILD, EFAULT, EINVAL, ERESTARTSYS, ESRCH } from "../include/uapi/errno.js";
 import {
-  CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, SIGCONT, _NSIG,
+  CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_TRAPPED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, SIGCONT, _NSIG,
 } from "../include/uapi/signal.js";
 import {
   P_ALL, P_PGID, P_PID, P_PIDFD, WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WSTOPPED, WUNTRACED, __WALL, __WCLONE,
@@ -14,6 +14,8 @@ import { exitFiles } from "../fs/file.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
 import { PROT_WRITE, putUserInt } from "../mm/mm.js";
 import { sendSignal } from "./signal.js";
+import { exitPtrace, ptraceEvent, ptraceReparented, ptraceUnlink } from "./ptrace.js";
+import { PTRACE_EVENT_EXIT, ptEvent } from "../include/uapi/ptrace.js";
 
 /**
  * What a system call that does not return (exit) gives its caller to await: a promise that
@@ -48,17 +50,17 @@ function childInfo(child: Task, sig: number): KernelSiginfo {
 }
 
 /**
- * do_notify_parent(): sends the exit signal and wakes the parent's waiters. A parent whose
- * SIGCHLD is SIG_IGN (no signal at all then) or has SA_NOCLDWAIT does not want zombies: the
- * child is reaped at once (autoreap). probe: SIGCHLD blocked, child exited: pending; SIG_IGN:
- * waitpid() blocked until the child exited, then ECHILD, and SIGCHLD was never pending;
- * SA_NOCLDWAIT: pending, and waitpid() gave ECHILD.
+ * do_notify_parent(): sends the exit signal to the parent, or to the tracer while traced,
+ * and wakes its waiters. A parent whose SIGCHLD is SIG_IGN (no signal at all then) or has
+ * SA_NOCLDWAIT does not want zombies: an untraced child is reaped at once (autoreap). probe:
+ * SIGCHLD blocked, child exited: pending; SIG_IGN: waitpid() blocked until the child exited,
+ * then ECHILD, and SIGCHLD was never pending; SA_NOCLDWAIT: pending, and waitpid() gave ECHILD.
  */
 function notifyParent(tsk: Task, sig: number): boolean {
-  const parent = tsk.parent!;
+  const parent = tsk.tracer ?? tsk.parent!;
   const psig = parent.sighand.action;
   let autoreap = false;
-  if (sig === SIGCHLD && (psig.handler[SIGCHLD - 1] === SIG_IGN || psig.flags[SIGCHLD - 1]! & SA_NOCLDWAIT)) {
+  if (!tsk.ptrace && sig === SIGCHLD && (psig.handler[SIGCHLD - 1] === SIG_IGN || psig.flags[SIGCHLD - 1]! & SA_NOCLDWAIT)) {
     autoreap = true;
     if (psig.handler[SIGCHLD - 1] === SIG_IGN) sig = 0;
   }
@@ -73,6 +75,7 @@ function notifyParent(tsk: Task, sig: number): boolean {
  */
 function releaseTask(task: Task): void {
   const kernel = task.kernel;
+  if (task.ptrace) ptraceUnlink(task);
   task.state = TaskState.Dead;
   task.parent?.children.delete(task);
   kernel.pids.free(task.pid);
@@ -123,6 +126,13 @@ function forgetOriginalParent(task: Task): void {
  * signal, with 0x80 if it dumped core).
  */
 export function doExit(task: Task, status: number): Promise<never> {
+  // PTRACE_O_TRACEEXIT: the tracer sees the task once more, registers intact, with the status.
+  if (task.ptrace & ptEvent(PTRACE_EVENT_EXIT)) {
+    return ptraceEvent(task, PTRACE_EVENT_EXIT, status).then(() => {
+      task.ptrace &= ~ptEvent(PTRACE_EVENT_EXIT);
+      return doExit(task, status);
+    });
+  }
   exitTask(task, status);
   task.kernel.sched.exited(task);
   return never();
@@ -151,12 +161,20 @@ function exitTask(task: Task, status: number): void {
     kernel.halt(status);
     return;
   }
+  for (const dead of exitPtrace(task, (child) => notifyParent(child, child.exitSignal))) releaseTask(dead);
   forgetOriginalParent(task);
   // exit_notify(): a leader whose other threads still run does not notify its parent yet;
   // the last thread's release does (delay_group_leader()). Other threads reap themselves.
+  // A tracee tells its tracer (SIGCHLD unless it is the real parent's plain child).
   task.state = TaskState.Zombie;
   const leader = task === task.groupLeader;
-  const autoreap = !leader || (threadGroupEmpty(task) && notifyParent(task, task.exitSignal));
+  let autoreap: boolean;
+  if (task.ptrace) {
+    const sig = leader && threadGroupEmpty(task) && !ptraceReparented(task) ? task.exitSignal : SIGCHLD;
+    autoreap = notifyParent(task, sig);
+  } else {
+    autoreap = !leader || (threadGroupEmpty(task) && notifyParent(task, task.exitSignal));
+  }
   if (autoreap && task.state === TaskState.Zombie) releaseTask(task);
 }
 
@@ -192,22 +210,25 @@ interface WaitOpts {
   readonly options: number;
 }
 
-/** eligible_pid() and eligible_child(): is `p` a child these options wait for? */
-function eligible(p: Task, wo: WaitOpts): boolean {
+/** eligible_pid() and eligible_child(): is `p` a child these options wait for? A tracer waits for every tracee. */
+function eligible(p: Task, wo: WaitOpts, ptrace: boolean): boolean {
   if (wo.type === P_PID ? p.tgid !== wo.id : wo.type === P_PGID ? p.pgid !== wo.id : false) return false;
+  if (ptrace) return true;
   // A "clone" child is one that does not send SIGCHLD: only __WCLONE (or __WALL) waits for it.
   const options = wo.options;
   if (((p.exitSignal !== SIGCHLD) !== ((options & __WCLONE) !== 0)) && !(options & __WALL)) return false;
   return true;
 }
 
-/** What a wait found: a zombie to reap, or a stop or continue to report (once). */
+/** What a wait found: a zombie to reap, or a stop, trap or continue to report (once). */
 interface WaitFound {
   readonly child: Task;
-  /** CLD_EXITED (a zombie: exited, killed or dumped), CLD_STOPPED or CLD_CONTINUED. */
+  /** CLD_EXITED (a zombie: exited, killed or dumped), CLD_STOPPED, CLD_TRAPPED or CLD_CONTINUED. */
   readonly why: number;
-  /** The stopping signal, for CLD_STOPPED. */
+  /** The stopping signal for CLD_STOPPED; the ptrace-stop's code for CLD_TRAPPED. */
   readonly stopSig: number;
+  /** Found by the tracer (a zombie tracee goes back to its real parent after). */
+  readonly ptrace: boolean;
 }
 
 /**
@@ -221,38 +242,71 @@ function stopOrContinue(p: Task, options: number): WaitFound | null {
   if (options & WSTOPPED && signal.flags & SIGNAL_STOP_STOPPED && signal.groupExitCode) {
     const stopSig = signal.groupExitCode;
     if (!(options & WNOWAIT)) signal.groupExitCode = 0;
-    return { child: p, why: CLD_STOPPED, stopSig };
+    return { child: p, why: CLD_STOPPED, stopSig, ptrace: false };
   }
   if (options & WCONTINUED && signal.flags & SIGNAL_STOP_CONTINUED) {
     if (!(options & WNOWAIT)) signal.flags &= ~SIGNAL_STOP_CONTINUED;
-    return { child: p, why: CLD_CONTINUED, stopSig: 0 };
+    return { child: p, why: CLD_CONTINUED, stopSig: 0, ptrace: false };
   }
   return null;
 }
 
 /**
- * do_wait(): scans the children of the caller's thread group (only its own with __WNOTHREAD)
- * for a zombie it may reap or a stop or continue it may report, sleeping until one appears.
- * Returns what it found, 0 for WNOHANG, -ECHILD when no child is eligible at all, or
- * -ERESTARTSYS when a signal ends the sleep (probe: an SA_RESTART handler restarted
- * waitpid(), which then reaped the child; without SA_RESTART: EINTR).
+ * wait_consider_task(): `p` found on the caller's children (ptrace false) or tracees (true).
+ * undefined: not one this wait is for; null: eligible, nothing to report yet. A zombie
+ * tracee is visible to its tracer only; a child traced by its own parent is waited for as a
+ * tracee. A tracer sees each ptrace-stop once, whatever WUNTRACED says (probe: the stop after
+ * PTRACE_TRACEME and raise(SIGSTOP) was 0x137f for a plain waitpid(pid, &s, 0)).
+ */
+function considerTask(p: Task, wo: WaitOpts, ptrace: boolean): WaitFound | null | undefined {
+  if (!eligible(p, wo, ptrace)) return undefined;
+  if (!ptrace && p.ptrace && !ptraceReparented(p)) ptrace = true;
+  if (p.state === TaskState.Zombie) {
+    // delay_group_leader(): a zombie leader is reaped only once its threads are gone
+    // (a probe: wait4(leader, WNOHANG) gave 0 while a thread ran). Only WEXITED reports it.
+    if (threadGroupEmpty(p) && (ptrace || !p.ptrace) && wo.options & WEXITED) return { child: p, why: CLD_EXITED, stopSig: 0, ptrace };
+    return null;
+  }
+  if (ptrace) {
+    if (p.state !== TaskState.Traced || !p.ptraceUnreported) return null;
+    if (!(wo.options & WNOWAIT)) p.ptraceUnreported = false;
+    return { child: p, why: CLD_TRAPPED, stopSig: p.ptraceCode, ptrace };
+  }
+  return stopOrContinue(p, wo.options);
+}
+
+/**
+ * wait_task_zombie()'s end: the zombie is released, unless the one who reaped it was a tracer
+ * other than the real parent; then the real parent is told now and reaps it later.
+ */
+function reapZombie(found: WaitFound): void {
+  const child = found.child;
+  if (found.ptrace && ptraceReparented(child)) {
+    ptraceUnlink(child);
+    if (!notifyParent(child, child.exitSignal)) return;
+  }
+  releaseTask(child);
+}
+
+/**
+ * do_wait(): scans the children and tracees of the caller's thread group (only its own with
+ * __WNOTHREAD) for a zombie it may reap or a stop, trap or continue it may report, sleeping
+ * until one appears. Returns what it found, 0 for WNOHANG, -ECHILD when no child is eligible
+ * at all, or -ERESTARTSYS when a signal ends the sleep (probe: an SA_RESTART handler
+ * restarted waitpid(), which then reaped the child; without SA_RESTART: EINTR).
  */
 async function doWait(task: Task, wo: WaitOpts, channel: string): Promise<WaitFound | number> {
   for (;;) {
     const parents = wo.options & __WNOTHREAD ? [task] : task.signal.threads;
     let any = false;
     for (const parent of parents) {
-      for (const child of parent.children) {
-        if (!eligible(child, wo)) continue;
-        any = true;
-        // delay_group_leader(): a zombie leader is reaped only once its threads are gone
-        // (a probe: wait4(leader, WNOHANG) gave 0 while a thread ran). Only WEXITED reports it.
-        if (child.state === TaskState.Zombie && threadGroupEmpty(child)) {
-          if (wo.options & WEXITED) return { child, why: CLD_EXITED, stopSig: 0 };
-          continue;
+      for (const [list, ptrace] of [[parent.children, false], [parent.ptraced, true]] as const) {
+        for (const child of list) {
+          const found = considerTask(child, wo, ptrace);
+          if (found === undefined) continue;
+          any = true;
+          if (found) return found;
         }
-        const found = child.state !== TaskState.Zombie && stopOrContinue(child, wo.options);
-        if (found) return found;
       }
     }
     if (!any) return -ECHILD;
@@ -290,8 +344,9 @@ async function wait4(task: Task, upid: number, statAddr: number, options: number
   if (typeof found === "number") return found;
   const child = found.child;
   const pid = child.tgid;
-  const status = found.why === CLD_STOPPED ? (found.stopSig << 8) | 0x7f : found.why === CLD_CONTINUED ? 0xffff : child.exitCode;
-  if (found.why === CLD_EXITED) releaseTask(child);
+  const status = found.why === CLD_STOPPED || found.why === CLD_TRAPPED ? (found.stopSig << 8) | 0x7f
+    : found.why === CLD_CONTINUED ? 0xffff : child.exitCode;
+  if (found.why === CLD_EXITED) reapZombie(found);
   if (statAddr !== 0 && !putUserInt(task.mm!, statAddr, status)) return -EFAULT;
   if (ru !== 0 && !putRusage(task, ru)) return -EFAULT;
   return pid;
@@ -330,11 +385,11 @@ async function waitid(task: Task, which: number, upid: number, infop: number, op
   if (found) {
     const child = found.child;
     const id = { signo: SIGCHLD, pid: child.tgid, uid: child.cred.uid };
-    if (found.why === CLD_STOPPED) info = { ...id, code: CLD_STOPPED, status: found.stopSig };
+    if (found.why === CLD_STOPPED || found.why === CLD_TRAPPED) info = { ...id, code: found.why, status: found.stopSig };
     else if (found.why === CLD_CONTINUED) info = { ...id, code: CLD_CONTINUED, status: SIGCONT };
     else {
       info = childInfo(child, SIGCHLD);
-      if (!(options & WNOWAIT)) releaseTask(child);
+      if (!(options & WNOWAIT)) reapZombie(found);
     }
     if (ru !== 0 && !putRusage(task, ru)) return -EFAULT;
   }

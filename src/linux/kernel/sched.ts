@@ -97,6 +97,20 @@ export class Scheduler {
     if (task.state === TaskState.Stopped) this.enqueue(task);
   }
 
+  /** The running task enters a ptrace-stop (TASK_TRACED) until its tracer resumes it or SIGKILL. */
+  traceStop(task: Task, channel: string): Promise<void> {
+    task.state = TaskState.Traced;
+    task.waitChannel = channel;
+    const p = new Promise<void>((resolve) => (task.resume = resolve));
+    this.switchFrom(task);
+    return p;
+  }
+
+  /** wake_up_state(t, __TASK_TRACED): the tracer resumed it. */
+  wakeTraced(task: Task): void {
+    if (task.state === TaskState.Traced) this.enqueue(task);
+  }
+
   /** The running task's timeslice is used up: others get a turn if any is runnable. */
   preempt(task: Task): Promise<void> | null {
     this.budget = TIMESLICE_SYSCALLS;
@@ -158,6 +172,6 @@ export class Scheduler {
 
   /** Tasks that are asleep or stopped, with what they wait for. */
   sleepers(all: Iterable<Task>): Task[] {
-    return [...all].filter((t) => t.state === TaskState.Sleeping || t.state === TaskState.Stopped);
+    return [...all].filter((t) => t.state === TaskState.Sleeping || t.state === TaskState.Stopped || t.state === TaskState.Traced);
   }
 }

@@ -5,7 +5,7 @@ import {
 } from "../include/linux/sched/signal.js";
 import { EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from "../include/uapi/errno.js";
 import {
-  CLD_CONTINUED, CLD_STOPPED, SA_NOCLDSTOP, SA_NODEFER, SA_RESETHAND, SEGV_MAPERR, SI_KERNEL, SI_MAX_SIZE,
+  CLD_CONTINUED, CLD_STOPPED, CLD_TRAPPED, SA_NOCLDSTOP, SA_NODEFER, SA_RESETHAND, SEGV_MAPERR, SI_KERNEL, SI_MAX_SIZE,
   SI_TKILL, SI_USER, SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_SETMASK, SIG_UNBLOCK, SIGABRT, SIGBUS, SIGCHLD, SIGCONT,
   SIGFPE, SIGILL, SIGKILL, SIGQUIT, SIGRTMIN, SIGSEGV, SIGSET_SIZE, SIGSTOP, SIGSYS, SIGTRAP, SIGTSTP, SIGTTIN,
   SIGTTOU, SIGURG, SIGWINCH, SIGXCPU, SIGXFSZ, UAPI_SA_FLAGS, SA_RESTORER, _NSIG,
@@ -15,6 +15,7 @@ import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
 import type { MmStruct } from "../mm/mm.js";
 import { CAP_KILL } from "./cred.js";
 import { doExit, killTask, wakeWaiters, zapThreads } from "./exit.js";
+import { doJobctlTrap, ptraceSignal } from "./ptrace.js";
 
 /** Bit sig-1 of a sigset, for every signal (computed once: a BigInt shift allocates). */
 const BITS: readonly bigint[] = Array.from({ length: _NSIG + 1 }, (_, s) => (s ? 1n << BigInt(s - 1) : 0n));
@@ -64,6 +65,8 @@ function handlerIgnored(handler: number, sig: number): boolean {
  */
 function sigIgnored(t: Task, sig: number, force: boolean): boolean {
   if (t.blocked & bit(sig)) return false;
+  // A tracer wants to see even ignored signals (SIGKILL cannot be reported anyway).
+  if (t.ptrace && sig !== SIGKILL) return false;
   const handler = handlerOf(t, sig);
   if (t.signal.flags & SIGNAL_UNKILLABLE && handler === SIG_DFL && !(force && KERNEL_ONLY & bit(sig))) return true;
   return handlerIgnored(handler, sig);
@@ -79,7 +82,7 @@ function sigFatal(t: Task, sig: number): boolean {
  * signal pending (its own or its group's) or a group stop to take part in.
  */
 export function recalcSigpending(t: Task): void {
-  t.signalPending = t.stopPending || ((t.pending.signal | t.signal.sharedPending.signal) & ~t.blocked) !== 0n;
+  t.signalPending = t.stopPending || t.trapStopPending || ((t.pending.signal | t.signal.sharedPending.signal) & ~t.blocked) !== 0n;
 }
 
 /**
@@ -91,7 +94,10 @@ function signalWakeUp(t: Task, fatal: boolean): void {
   t.signalPending = true;
   const sched = t.kernel.sched;
   if (t.state === TaskState.Sleeping && (t.interruptible || fatal)) sched.wake(t);
-  else if (fatal) sched.wakeStopped(t);
+  else if (fatal) {
+    sched.wakeStopped(t);
+    sched.wakeTraced(t);
+  }
 }
 
 /** set_current_blocked(): the new mask (never SIGKILL or SIGSTOP), and what it unblocked is due. */
@@ -174,10 +180,11 @@ export function sendSignal(sig: number, t: Task, group: boolean, info?: KernelSi
   // wants_signal(): not blocked, not stopped (but SIGKILL), not already busy with another.
   const current = t.kernel.sched.current;
   const wants = (x: Task) => x.alive && !(x.blocked & bit(sig)) &&
-    (sig === SIGKILL || (x.state !== TaskState.Stopped && (x === current || !x.signalPending)));
+    (sig === SIGKILL || (x.state !== TaskState.Stopped && x.state !== TaskState.Traced && (x === current || !x.signalPending)));
   const target = wants(t) ? t : group ? t.signal.threads.find(wants) : undefined;
   if (!target) return;
-  if (sigFatal(target, sig) && current?.signal !== t.signal) return killGroupNow(target, sig);
+  // complete_signal(): a fatal signal kills at once, unless a tracer is to see it first.
+  if (sigFatal(target, sig) && current?.signal !== t.signal && (sig === SIGKILL || !target.ptrace)) return killGroupNow(target, sig);
   signalWakeUp(target, sig === SIGKILL);
 }
 
@@ -200,6 +207,19 @@ export function copySiginfoToUser(mm: MmStruct, addr: number, info: KernelSiginf
     v.setInt32(24, info.status ?? 0, true);
   }
   return mm.write(addr, b);
+}
+
+/**
+ * copy_siginfo_from_user(): the fields of a 128-byte siginfo_t that this kernel keeps (the
+ * address for the fault signals, pid/uid/status otherwise); null where it cannot be read.
+ */
+export function readSiginfoFromUser(mm: MmStruct, addr: number): KernelSiginfo | null {
+  const b = mm.read(addr, SI_MAX_SIZE);
+  if (!b) return null;
+  const v = new DataView(b.buffer);
+  const signo = v.getInt32(0, true), errno = v.getInt32(4, true), code = v.getInt32(8, true);
+  if (signo > 0 && signo <= _NSIG && SYNCHRONOUS & bit(signo) && signo !== SIGSYS && code > 0) return { signo, errno, code, addr: Number(v.getBigUint64(16, true)) };
+  return { signo, errno, code, pid: v.getInt32(16, true), uid: v.getUint32(20, true), status: v.getInt32(24, true) };
 }
 
 /**
@@ -262,20 +282,33 @@ function dequeueSignal(task: Task): KernelSiginfo | null {
 }
 
 /**
- * do_notify_parent_cldstop(): the parent hears of a stop or a continue by SIGCHLD (unless
- * its SIGCHLD is ignored or has SA_NOCLDSTOP) and its waiters are woken either way.
+ * do_notify_parent_cldstop(): the parent (or, `forPtracer`, the tracer) hears of a stop, a
+ * trap or a continue by SIGCHLD (unless its SIGCHLD is ignored or has SA_NOCLDSTOP), and
+ * its waiters are woken either way.
  */
-function notifyParentCldstop(task: Task, why: number): void {
-  const leader = task.groupLeader;
-  const parent = leader.parent;
+export function notifyParentCldstop(task: Task, forPtracer: boolean, why: number): void {
+  const tsk = forPtracer ? task : task.groupLeader;
+  const parent = forPtracer ? task.tracer : tsk.parent;
   if (!parent) return;
-  const info: KernelSiginfo = {
-    signo: SIGCHLD, code: why, pid: leader.tgid, uid: leader.cred.uid,
-    status: why === CLD_CONTINUED ? SIGCONT : task.signal.groupExitCode & 0x7f,
-  };
+  const status = why === CLD_CONTINUED ? SIGCONT : why === CLD_TRAPPED ? task.ptraceCode & 0x7f : task.signal.groupExitCode & 0x7f;
+  const info: KernelSiginfo = { signo: SIGCHLD, code: why, pid: forPtracer ? tsk.pid : tsk.tgid, uid: tsk.cred.uid, status };
   const psig = parent.sighand.action;
   if (psig.handler[SIGCHLD - 1] !== SIG_IGN && !(psig.flags[SIGCHLD - 1]! & SA_NOCLDSTOP)) sendSignal(SIGCHLD, parent, true, info);
   wakeWaiters(parent);
+}
+
+/**
+ * task_participate_group_stop(): this thread's part of a group stop is done; true when it
+ * was the last, and the group is stopped now (the parent is to be told).
+ */
+export function participateGroupStop(task: Task): boolean {
+  const signal = task.signal;
+  task.stopPending = false;
+  recalcSigpending(task);
+  if (--signal.groupStopCount > 0) return false;
+  signal.groupStopCount = 0;
+  signal.flags = (signal.flags & ~(SIGNAL_CLD_MASK | SIGNAL_STOP_CONTINUED)) | SIGNAL_STOP_STOPPED;
+  return true;
 }
 
 /**
@@ -295,13 +328,12 @@ async function doSignalStop(task: Task, sig: number): Promise<void> {
       if (t !== task) signalWakeUp(t, false);
     }
   }
-  task.stopPending = false;
-  recalcSigpending(task);
-  if (--signal.groupStopCount <= 0) {
-    signal.groupStopCount = 0;
-    signal.flags = (signal.flags & ~(SIGNAL_CLD_MASK | SIGNAL_STOP_CONTINUED)) | SIGNAL_STOP_STOPPED;
-    notifyParentCldstop(task, CLD_STOPPED);
+  if (task.ptrace) {
+    // While traced, the group stop is a ptrace-stop (the STOP trap); it does the bookkeeping.
+    task.trapStopPending = true;
+    return;
   }
+  if (participateGroupStop(task)) notifyParentCldstop(task, false, CLD_STOPPED);
   await task.kernel.sched.stop(task);
 }
 
@@ -330,15 +362,24 @@ export async function getSignal(task: Task): Promise<KSignal | null> {
     if (signal.flags & SIGNAL_CLD_MASK) {
       const why = signal.flags & SIGNAL_CLD_CONTINUED ? CLD_CONTINUED : CLD_STOPPED;
       signal.flags &= ~SIGNAL_CLD_MASK;
-      notifyParentCldstop(task, why);
+      notifyParentCldstop(task, false, why);
       continue;
     }
     if (task.stopPending) {
       await doSignalStop(task, 0);
+      if (!task.trapStopPending) continue;
+    }
+    if (task.trapStopPending) {
+      await doJobctlTrap(task);
+      recalcSigpending(task);
       continue;
     }
-    const info = dequeueSignal(task);
+    let info = dequeueSignal(task);
     if (!info) break;
+    if (task.ptrace && info.signo !== SIGKILL) {
+      info = await ptraceSignal(task, info);
+      if (!info) continue;
+    }
     const sig = info.signo;
     const i = sig - 1;
     const action = task.sighand.action;

@@ -334,6 +334,18 @@ export class MmStruct implements CpuMemory {
     return n;
   }
 
+  /**
+   * access_remote_vm() with FOLL_FORCE, as ptrace and /proc/pid/mem use it: the protections
+   * of the areas do not matter (a write to read-only private text breaks copy-on-write), only
+   * that something is mapped. Returns the bytes moved before the first unmapped one.
+   */
+  accessVm(addr: number, buf: Uint8Array, write: boolean): number {
+    const n = this.accessibleLength(addr, buf.length, PROT_NONE);
+    if (write) this.copyIn(addr, n === buf.length ? buf : buf.subarray(0, n));
+    else this.copyOut(addr, n === buf.length ? buf : buf.subarray(0, n));
+    return n;
+  }
+
   /** get_user() of a C int, without allocating; null where unreadable. */
   getInt32(addr: number): number | null {
     const off = addr % PAGE_SIZE;

@@ -3,7 +3,7 @@ import type { FilesStruct } from "../../fs/fdtable.js";
 import type { FsStruct } from "../../fs/fs_struct.js";
 import type { Cred } from "../../kernel/cred.js";
 import type { Kernel } from "../../init/main.js";
-import { SigPending, type SignalStruct } from "./sched/signal.js";
+import { SigPending, type KernelSiginfo, type SignalStruct } from "./sched/signal.js";
 import type { UserRegs } from "../../kernel/entry/common.js";
 
 /** Kernel objects kcmp() can compare carry an identity standing in for their address. */
@@ -85,6 +85,8 @@ export const enum TaskState {
   Zombie = "Z",
   /** Stopped by a job-control signal until SIGCONT (TASK_STOPPED). */
   Stopped = "T",
+  /** In a ptrace-stop until the tracer resumes it (TASK_TRACED). */
+  Traced = "t",
   /** Reaped (EXIT_DEAD). */
   Dead = "X",
 }
@@ -137,6 +139,40 @@ export class Task {
   regs: UserRegs | null = null;
   /** How many times rt_sigreturn has loaded saved registers into regs. */
   sigreturns = 0;
+  /**
+   * The task executes machine code (the CPU interpreter): regs are the CPU's registers, and a
+   * return to user space at an address with no program function resumes the CPU there.
+   */
+  machineCode = false;
+
+  /** PT_PTRACED, PT_SEIZED and the PTRACE_O_* options shifted by PT_OPT_FLAG_SHIFT (task->ptrace). */
+  ptrace = 0;
+  /** The tracer while ptrace is set (Linux's task->parent; `parent` here stays the real parent). */
+  tracer: Task | null = null;
+  /** The tasks this one traces (task->ptraced). */
+  readonly ptraced = new Set<Task>();
+  /**
+   * The stop code of a ptrace-stop (task->exit_code while traced): the signal, or SIGTRAP with
+   * an event in bits 8-15; the tracer's wait reports it once. On resume, the signal the tracer
+   * passed (0 for none).
+   */
+  ptraceCode = 0;
+  /** The stop code has not been reported to the tracer's wait yet. */
+  ptraceUnreported = false;
+  /** PTRACE_GETEVENTMSG. */
+  ptraceMessage = 0;
+  /** The siginfo of the signal-delivery-stop or trap the task is in (task->last_siginfo). */
+  lastSiginfo: KernelSiginfo | null = null;
+  /** JOBCTL_TRAP_STOP: PTRACE_INTERRUPT (or a seized attach) wants a PTRACE_EVENT_STOP trap. */
+  trapStopPending = false;
+  /** SYSCALL_WORK_SYSCALL_TRACE: syscall-entry and syscall-exit stops (PTRACE_SYSCALL). */
+  syscallTrace = false;
+  /** TIF_SINGLESTEP (with SYSCALL_WORK_SYSCALL_EXIT_TRAP): the tracer steps the task. */
+  singleStep = false;
+  /** TIF_FORCED_TF: the debugger set the trap flag; the tracee did not (x86). */
+  forcedTf = false;
+  /** TIF_BLOCKSTEP: DEBUGCTLMSR.BTF, a step traps only after a branch (x86). */
+  blockStep = false;
   ioContext: IoContext | null = null;
   sysvsemUndo: SemUndoList | null = null;
   cred: Cred;
@@ -201,7 +237,8 @@ export class Task {
 
   /** Neither exited nor reaped: it can run, sleep or be stopped, and take signals. */
   get alive(): boolean {
-    return this.state === TaskState.Running || this.state === TaskState.Sleeping || this.state === TaskState.Stopped;
+    const s = this.state;
+    return s === TaskState.Running || s === TaskState.Sleeping || s === TaskState.Stopped || s === TaskState.Traced;
   }
 
   get isThreadGroupLeader(): boolean {

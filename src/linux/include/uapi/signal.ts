@@ -36,6 +36,8 @@ export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CL
 /** si_code values, include/uapi/asm-generic/siginfo.h. */
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+/** SIGTRAP si_codes: a breakpoint, a single-step trace trap, a hardware breakpoint or watchpoint. */
+export const TRAP_BRKPT = 1, TRAP_TRACE = 2, TRAP_HWBKPT = 4;
 /** sa_flags bits the kernel keeps (UAPI_SA_FLAGS; SA_RESTORER only where it exists). */
 export const SA_UNSUPPORTED = 0x00000400, SA_EXPOSE_TAGBITS = 0x00000800;
 export const UAPI_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER |

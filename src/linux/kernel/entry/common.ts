@@ -1,7 +1,9 @@
 import type { Task } from "../../include/linux/sched.js";
 import { EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
 import { SA_RESTART } from "../../include/uapi/signal.js";
-import { getSignal, forceSigsegv, restoreSavedSigmask, signalSetupDone, type KSignal } from "../signal.js";
+import { SIGTRAP, TRAP_BRKPT } from "../../include/uapi/signal.js";
+import { getSignal, forceSigFaultInfo, forceSigsegv, restoreSavedSigmask, signalSetupDone, type KSignal } from "../signal.js";
+import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, ptraceNotify, ptraceReportSyscall } from "../ptrace.js";
 
 /**
  * The user registers the kernel saves on entry (struct pt_regs), in whatever layout the arch
@@ -25,6 +27,11 @@ export interface ArchEntry {
   copyRegs(regs: UserRegs): UserRegs;
   /** The registers as a system call instruction at `ip - syscallInsnLen` leaves them. */
   syscallExit(regs: UserRegs, nr: number, args: readonly number[], ret: number, ip: number): void;
+  /**
+   * The registers as a system call made by machine code leaves them: they are the CPU's own,
+   * already past the instruction; only the number (orig_ax) and the return value are the kernel's.
+   */
+  syscallReturn(regs: UserRegs, nr: number, ret: number): void;
   /** syscall_get_nr(): the number of the call the task is in, or -1 outside one. */
   syscallNr(regs: UserRegs): number;
   /** syscall_get_return_value(): the value the call returns to user space (signed). */
@@ -102,9 +109,16 @@ async function doSignalOrRestart(task: Task, arch: ArchEntry, regs: UserRegs): P
   const ksig = await getSignal(task);
   if (ksig) {
     restartForHandler(arch, regs, ksig);
+    // handle_signal(): a debugger's single-step is taken off before the frame is written (so
+    // the saved flags are the tracee's own) and reported once the handler is set up: the
+    // tracer stops at the handler's first instruction (probe: 0x57f, rip == handler, si_code
+    // 5 from ptrace_notify(), TF not visible).
+    const stepping = task.singleStep;
+    if (stepping) task.kernel.archPtrace.userDisableSingleStep(task);
     const oldset = task.savedSigmask ?? task.blocked;
     const ok = arch.setupRtFrame(task, ksig, regs, oldset);
     signalSetupDone(task, ksig, ok);
+    if (ok && stepping) await ptraceNotify(task, SIGTRAP, 0);
     return;
   }
   restartWithoutHandler(arch, regs);
@@ -138,7 +152,9 @@ export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs
     const sigreturns = task.sigreturns;
     const call = kernel.userCode(task, ip, arch.handlerArgs(regs));
     if (!call) {
-      // Nothing to execute there: the instruction fetch faults (SIGSEGV at ip).
+      // Machine code goes on at ip (the CPU faults there if nothing is mapped); for a program
+      // of functions, nothing to execute there: the instruction fetch faults (SIGSEGV at ip).
+      if (task.machineCode) return arch.returnValue(regs);
       forceSigsegv(task, ip);
       continue;
     }
@@ -159,4 +175,24 @@ export function rtSigreturn(task: Task, arch: ArchEntry): number {
     return 0;
   }
   return arch.returnValue(regs);
+}
+
+/**
+ * syscall_trace_enter(): the syscall-entry stop of PTRACE_SYSCALL. Returns the number of the
+ * call to make (the tracer may have changed orig_rax), or -1 to skip it (the tracer set it to
+ * -1, or the tracee is being killed); a skipped call returns what the return register holds.
+ */
+export async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
+  if (task.syscallTrace && (await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_ENTRY))) return -1;
+  return arch.syscallNr(regs);
+}
+
+/**
+ * syscall_exit_work(): a single-stepped task traps as the call returns (x86's
+ * user_single_step_report(): SIGTRAP TRAP_BRKPT at the return address; probe: si_code 1 after
+ * stepping over `syscall`, DR6 untouched); otherwise the syscall-exit stop of PTRACE_SYSCALL.
+ */
+export async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
+  if (task.singleStep) forceSigFaultInfo(task, SIGTRAP, TRAP_BRKPT, regs.ip);
+  else if (task.syscallTrace) await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_EXIT);
 }

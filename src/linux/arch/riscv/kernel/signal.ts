@@ -118,6 +118,12 @@ export const RISCV64_ENTRY: ArchEntry = {
     regs.cause = EXC_SYSCALL;
     regs.ip = ip;
   },
+  syscallReturn(r, nr, ret) {
+    const regs = r as RiscvPtRegs;
+    regs.x[A0] = ret;
+    regs.x[A7] = nr;
+    regs.cause = EXC_SYSCALL;
+  },
   syscallNr: (r) => ((r as RiscvPtRegs).cause === EXC_SYSCALL ? (r as RiscvPtRegs).x[A7]! : -1),
   returnValue: (r) => (r as RiscvPtRegs).x[A0]!,
   setReturnValue: (r, value) => { (r as RiscvPtRegs).x[A0] = value; },

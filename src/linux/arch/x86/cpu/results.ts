@@ -25,8 +25,8 @@ import { SIGBUS, SIGILL, SIGSEGV, SIGTRAP } from "../../../include/uapi/signal.j
 /* si_code values (include/uapi/asm-generic/siginfo.h). */
 export const SI_KERNEL = 0x80;
 export const ILL_ILLOPN = 2;
-export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
-export const TRAP_BRKPT = 1, TRAP_TRACE = 2;
+import { SEGV_MAPERR, SEGV_ACCERR, TRAP_BRKPT, TRAP_TRACE } from "../../../include/uapi/signal.js";
+export { SEGV_MAPERR, SEGV_ACCERR, TRAP_BRKPT, TRAP_TRACE };
 
 /* Exception vectors: the trapno of the signal frame (arch/x86/include/asm/trapnr.h). */
 export const X86_TRAP_DB = 1, X86_TRAP_BP = 3, X86_TRAP_UD = 6, X86_TRAP_SS = 12, X86_TRAP_GP = 13, X86_TRAP_PF = 14;

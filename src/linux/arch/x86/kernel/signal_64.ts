@@ -4,13 +4,13 @@ import { rtSigreturn, type ArchEntry, type UserRegs } from "../../../kernel/entr
 import { copySiginfoToUser, setCurrentBlocked, type KSignal } from "../../../kernel/signal.js";
 import { kernelObject, SYSCALL_DEFINE } from "../../../kbuild/object.js";
 import { SYSCALL_64 } from "../syscall_64.js";
+import { Reg } from "../cpu/regs.js";
+import { USER_CS, X86PtRegs } from "../include/asm/ptrace.js";
 
 /** RFLAGS bits the signal code touches (arch/x86/include/uapi/asm/processor-flags.h). */
 const X86_EFLAGS_TF = 0x100, X86_EFLAGS_DF = 0x400, X86_EFLAGS_RF = 0x10000;
 /** FIX_EFLAGS: the flags rt_sigreturn takes from the frame (AC OF DF TF SF ZF AF PF CF RF). */
 const FIX_EFLAGS = 0x40000 | 0x800 | 0x400 | 0x100 | 0x80 | 0x40 | 0x10 | 0x4 | 0x1 | X86_EFLAGS_RF;
-/** __USER_CS and __USER_DS of x86_64. */
-const USER_CS = 0x33, USER_DS = 0x2b;
 /** uc_flags of a 64-bit frame: UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS (no xsave area is written). */
 const UC_FLAGS = 0x2 | 0x4;
 /** The 128-byte red zone below the stack pointer that a signal frame must not clobber. */
@@ -27,27 +27,16 @@ const F_PRETCODE = 0, F_UC = 8, UC_FLAGS_OFF = 0, UC_STACK = 16, UC_MCONTEXT = 4
 const F_INFO = F_UC + 304;
 const FRAME_SIZE = F_INFO + SI_MAX_SIZE;
 
-/** struct sigcontext (64-bit): where each register sits, in 8-byte slots. */
-const SC_SLOTS = ["r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "di", "si", "bp", "bx", "dx", "ax", "cx", "sp", "ip", "flags"] as const;
-const SC_CS = 144, SC_OLDMASK = 168;
+/** struct sigcontext (64-bit): r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp (8-byte slots), then rip and eflags. */
+const SC_GPRS = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13, Reg.R14, Reg.R15, Reg.RDI, Reg.RSI, Reg.RBP, Reg.RBX, Reg.RDX, Reg.RAX, Reg.RCX, Reg.RSP];
+const SC_IP = 128, SC_FLAGS = 136, SC_CS = 144, SC_OLDMASK = 168;
 
-/** struct pt_regs of x86_64 as user_regs_struct orders it (the values as signed numbers). */
-export class X86PtRegs implements UserRegs {
-  r15 = 0; r14 = 0; r13 = 0; r12 = 0; bp = 0; bx = 0; r11 = 0; r10 = 0; r9 = 0; r8 = 0;
-  ax = 0; cx = 0; dx = 0; si = 0; di = 0;
-  /** The syscall number on entry; -1 when not in a system call. */
-  origAx = -1;
-  ip = 0; cs = USER_CS;
-  /** RFLAGS: IF and the reserved bit, as a new process starts. */
-  flags = 0x202;
-  sp = 0; ss = USER_DS;
-}
+export { X86PtRegs };
 
 /** __NR_restart_syscall on x86_64 (219). */
 const NR_RESTART_SYSCALL = SYSCALL_64.entries.find((e) => e.name === "restart_syscall")!.nr;
 
 const u64 = (v: number): bigint => BigInt.asUintN(64, BigInt(Math.trunc(v)));
-const s64 = (v: bigint): number => Number(BigInt.asIntN(64, v));
 
 /**
  * x64_setup_rt_frame(): below the red zone, aligned so the handler starts as if called
@@ -66,21 +55,23 @@ function setupRtFrame(task: Task, ksig: KSignal, r: UserRegs, oldset: bigint): b
   v.setBigUint64(uc + UC_FLAGS_OFF, BigInt(UC_FLAGS), true);
   v.setInt32(uc + UC_STACK + 8, SS_DISABLE, true);
   const sc = uc + UC_MCONTEXT;
-  SC_SLOTS.forEach((name, i) => v.setBigUint64(sc + i * 8, u64(regs[name]), true));
+  SC_GPRS.forEach((n, i) => v.setBigUint64(sc + i * 8, regs.get(n), true));
+  v.setBigUint64(sc + SC_IP, regs.rip, true);
+  v.setBigUint64(sc + SC_FLAGS, BigInt(regs.rflags), true);
   v.setUint16(sc + SC_CS, regs.cs, true);
   v.setUint16(sc + SC_CS + 6, regs.ss, true);
   v.setBigUint64(sc + SC_OLDMASK, oldset, true);
   v.setBigUint64(uc + UC_SIGMASK, oldset, true);
   if (frame <= 0 || !mm.write(frame, b)) return false;
   if (ksig.flags & SA_SIGINFO && !copySiginfoToUser(mm, frame + F_INFO, ksig.info)) return false;
-  regs.di = ksig.sig;
-  regs.ax = 0;
-  regs.si = frame + F_INFO;
-  regs.dx = frame + F_UC;
+  regs.setNum(Reg.RDI, ksig.sig);
+  regs.setNum(Reg.RAX, 0);
+  regs.setNum(Reg.RSI, frame + F_INFO);
+  regs.setNum(Reg.RDX, frame + F_UC);
   regs.ip = ksig.handler;
   regs.sp = frame;
   regs.cs = USER_CS;
-  regs.flags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
+  regs.rflags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
   return true;
 }
 
@@ -99,11 +90,9 @@ function restoreRtFrame(task: Task, r: UserRegs): boolean {
   const v = new DataView(b.buffer);
   setCurrentBlocked(task, v.getBigUint64(F_UC + UC_SIGMASK, true));
   const sc = F_UC + UC_MCONTEXT;
-  const saved = SC_SLOTS.map((_, i) => s64(v.getBigUint64(sc + i * 8, true)));
-  SC_SLOTS.forEach((name, i) => {
-    if (name === "flags") regs.flags = (regs.flags & ~FIX_EFLAGS) | (saved[i]! & FIX_EFLAGS);
-    else regs[name] = saved[i]!;
-  });
+  SC_GPRS.forEach((n, i) => regs.set(n, v.getBigUint64(sc + i * 8, true)));
+  regs.rip = v.getBigUint64(sc + SC_IP, true);
+  regs.rflags = (regs.rflags & ~FIX_EFLAGS) | (Number(v.getBigUint64(sc + SC_FLAGS, true) & 0xffffffffn) & FIX_EFLAGS);
   regs.cs = v.getUint16(sc + SC_CS, true) | 3;
   regs.ss = v.getUint16(sc + SC_CS + 6, true) | 3;
   regs.origAx = -1;
@@ -115,41 +104,47 @@ function restoreRtFrame(task: Task, r: UserRegs): boolean {
 export const X86_64_ENTRY: ArchEntry = {
   syscallInsnLen: 2,
   newRegs: (sp) => Object.assign(new X86PtRegs(), { sp }),
-  copyRegs: (regs) => Object.assign(new X86PtRegs(), regs),
+  copyRegs: (regs) => new X86PtRegs().copyPt(regs as X86PtRegs),
   syscallExit(r, nr, args, ret, ip) {
     const regs = r as X86PtRegs;
     regs.origAx = nr;
-    regs.ax = ret;
-    [regs.di, regs.si, regs.dx, regs.r10, regs.r8, regs.r9] = [args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, args[4] ?? 0, args[5] ?? 0];
+    regs.setNum(Reg.RAX, ret);
+    const argRegs = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9];
+    argRegs.forEach((n, i) => regs.setNum(n, args[i] ?? 0));
     // The syscall instruction leaves the return address in rcx and the flags in r11.
-    regs.cx = ip;
-    regs.r11 = regs.flags;
+    regs.setNum(Reg.RCX, ip);
+    regs.setNum(Reg.R11, regs.rflags);
     regs.ip = ip;
   },
+  syscallReturn(r, nr, ret) {
+    const regs = r as X86PtRegs;
+    regs.origAx = nr;
+    regs.setNum(Reg.RAX, ret);
+  },
   syscallNr: (r) => (r as X86PtRegs).origAx,
-  returnValue: (r) => (r as X86PtRegs).ax,
-  setReturnValue: (r, value) => { (r as X86PtRegs).ax = value; },
+  returnValue: (r) => (r as X86PtRegs).num(Reg.RAX),
+  setReturnValue: (r, value) => { (r as X86PtRegs).setNum(Reg.RAX, value); },
   restartSyscall(r) {
     const regs = r as X86PtRegs;
-    regs.ax = regs.origAx;
+    regs.set(Reg.RAX, regs.orig_rax);
     regs.ip -= 2;
   },
   restartBlock(r) {
     const regs = r as X86PtRegs;
-    regs.ax = NR_RESTART_SYSCALL;
+    regs.setNum(Reg.RAX, NR_RESTART_SYSCALL);
     regs.ip -= 2;
   },
   syscallEntry(r) {
     const regs = r as X86PtRegs;
     // do_syscall_64() takes the number as an int: the low 32 bits of rax.
-    return [regs.ax | 0, regs.di, regs.si, regs.dx, regs.r10, regs.r8, regs.r9];
+    return [regs.lo[Reg.RAX]!, regs.num(Reg.RDI), regs.num(Reg.RSI), regs.num(Reg.RDX), regs.num(Reg.R10), regs.num(Reg.R8), regs.num(Reg.R9)];
   },
   setupRtFrame,
-  handlerArgs: (r) => [(r as X86PtRegs).di, (r as X86PtRegs).si, (r as X86PtRegs).dx],
+  handlerArgs: (r) => [(r as X86PtRegs).num(Reg.RDI), (r as X86PtRegs).num(Reg.RSI), (r as X86PtRegs).num(Reg.RDX)],
   functionReturn(task, regs) {
     const b = task.mm!.read(regs.sp, 8);
     if (!b) return false;
-    regs.ip = s64(new DataView(b.buffer).getBigUint64(0, true));
+    (regs as X86PtRegs).rip = new DataView(b.buffer).getBigUint64(0, true);
     regs.sp += 8;
     return true;
   },

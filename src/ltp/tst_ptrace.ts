@@ -1,0 +1,61 @@
+/**
+ * What ptrace testcases share: a tracee that runs machine code under PTRACE_TRACEME and
+ * stops itself first, resuming it and waiting for its next stop, its siginfo, and wait
+ * statuses as text (LTP's tst_strstatus()).
+ */
+import { PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../linux/include/uapi/ptrace.js";
+import { signalName, SIGSTOP } from "../linux/include/uapi/signal.js";
+import { malloc, peekInt, peekU64 } from "./libc.js";
+import { SAFE_PTRACE } from "./ptrace.js";
+import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
+import { TBROK, tst_brk } from "./tst_res.js";
+import { WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
+import { tst_run_code_at } from "./x86_code.js";
+
+/** Machine code a tracee starts with: kill(getpid(), SIGSTOP), as raise(SIGSTOP) does. */
+export const TST_RAISE_SIGSTOP = `
+    mov eax, 39        ; getpid
+    syscall
+    mov edi, eax
+    mov esi, ${SIGSTOP}
+    mov eax, 62        ; kill
+    syscall`;
+
+/** tst_strstatus(): "exited with 0", "killed by SIGKILL", "stopped by SIGTRAP (0x57f)"... */
+export function tst_strstatus(status: number): string {
+  if (WIFEXITED(status)) return `exited with ${WEXITSTATUS(status)}`;
+  if (WIFSIGNALED(status)) return `killed by ${signalName(WTERMSIG(status))}`;
+  if (WIFCONTINUED(status)) return "continued";
+  if (WIFSTOPPED(status)) return `stopped by ${signalName(WSTOPSIG(status))}${status >> 16 ? ` event ${status >> 16}` : ""} (0x${status.toString(16)})`;
+  return `invalid status 0x${status.toString(16)}`;
+}
+
+/**
+ * Forks a tracee: the child asks its parent to trace it and runs the machine code at `addr`
+ * (loaded before the fork, so at the same address in both), which is to begin with
+ * TST_RAISE_SIGSTOP. `before` runs in the child first (to install handlers). Returns the
+ * child's pid once the tracer has seen that stop.
+ */
+export async function tst_fork_tracee(addr: number, before?: () => Promise<void>): Promise<number> {
+  const pid = await SAFE_FORK(async () => {
+    await SAFE_PTRACE(PTRACE_TRACEME, 0);
+    if (before) await before();
+    return tst_run_code_at(addr);
+  });
+  const { status } = await SAFE_WAITPID(pid);
+  if (status !== ((SIGSTOP << 8) | 0x7f)) tst_brk(TBROK, `tracee ${pid} ${tst_strstatus(status)}, expected stopped by SIGSTOP`);
+  return pid;
+}
+
+/** Resumes the tracee with `request` (CONT, SINGLESTEP...) and `sig`; the wait status of what it did next. */
+export async function tst_ptrace_resume(pid: number, request: number, sig = 0): Promise<number> {
+  await SAFE_PTRACE(request, pid, 0, sig);
+  return (await SAFE_WAITPID(pid)).status;
+}
+
+/** PTRACE_GETSIGINFO's si_signo, si_code and si_addr (the first word of the union). */
+export async function tst_getsiginfo(pid: number): Promise<{ signo: number; code: number; addr: number }> {
+  const info = malloc(128);
+  await SAFE_PTRACE(PTRACE_GETSIGINFO, pid, 0, info);
+  return { signo: peekInt(info), code: peekInt(info + 8), addr: peekU64(info + 16) };
+}
