@@ -5,11 +5,12 @@ import { tst_res, TPASS } from "../src/ltp/tst_res.js";
 
 /**
  * Operations per second of `op`, run `n` times by a testcase on a booted kernel (after
- * `warmup` runs for the JIT, and `prepare` once): the way testcases themselves make calls.
+ * `warmup` runs for the JIT, `prepare` once before and `finish` once after): the way testcases
+ * themselves make calls.
  */
 export async function rateInTest(
   linked: LinkedKernel, tid: string, n: number, warmup: number,
-  op: () => unknown, prepare: () => void | Promise<void> = () => {},
+  op: () => unknown, prepare: () => void | Promise<void> = () => {}, finish: () => void | Promise<void> = () => {},
 ): Promise<number> {
   let rate = 0;
   const test = defineTest({
@@ -19,6 +20,7 @@ export async function rateInTest(
       const t0 = performance.now();
       for (let i = 0; i < n; i++) await op();
       rate = n / ((performance.now() - t0) / 1000);
+      await finish();
       tst_res(TPASS, "done");
     },
   });

@@ -13,6 +13,7 @@ import { benchParallel } from "./parallel.js";
 import { benchFork } from "./fork.js";
 import { benchPipe } from "./pipe.js";
 import { benchInsn } from "./insn.js";
+import { benchSingleStep } from "./singlestep.js";
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -60,4 +61,5 @@ if (real.length) {
 await benchFork();
 await benchPipe();
 await benchParallel();
+await benchSingleStep();
 benchInsn();

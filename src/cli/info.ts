@@ -26,6 +26,7 @@ export async function listCommand(opts: { runtest: string; testcases?: string; j
       ...(t.forks_child ? { forks_child: true } : {}),
       ...(t.needs_tmpdir ? { needs_tmpdir: true } : {}),
       ...(t.needs_kconfigs ? { needs_kconfigs: t.needs_kconfigs } : {}),
+      ...(t.needs_single_step ? { needs_single_step: true } : {}),
       ...(t.timeout ? { timeout: t.timeout } : {}),
       ...(t.tags ? { tags: t.tags } : {}),
     });

@@ -395,6 +395,8 @@ function sysPtrace(task: Task, request: number, pid: number, addr: number, data:
 export const kernel_ptrace_c = kernelObject("kernel/ptrace.c", [
   SYSCALL_DEFINE(4, "ptrace", (task, a0, a1, a2, a3) => sysPtrace(task, a0 | 0, a1 | 0, a2, a3),
     "PTRACE_O_TRACEFORK/VFORK/CLONE/EXEC/VFORKDONE/SECCOMP are accepted but report no event (no exec, no seccomp, " +
-    "no auto-attach of new children); PTRACE_LISTEN is EIO; no GETREGSET/SETREGSET, no FP registers"),
+    "no auto-attach of new children); PTRACE_LISTEN is EIO; no GETREGSET/SETREGSET, no FP registers; x86 data " +
+    "watchpoints (DR7 write/rw) are validated and stored but never fire; changes to the arguments at a " +
+    "syscall-entry stop are not applied (the number is)"),
 ]);
 

@@ -60,6 +60,11 @@ export function userEnableSingleStep(child: Task): void {
   enableStep(child, false);
 }
 
+/**
+ * PTRACE_SINGLEBLOCK: TIF_BLOCKSTEP (DEBUGCTLMSR.BTF) is kept, but the CPU steps one
+ * instruction as with PTRACE_SINGLESTEP: the machine the probes ran on (a VM whose CPU does
+ * not honour BTF) stopped after every nop and at a jmp's target alike.
+ */
 export function userEnableBlockStep(child: Task): void {
   enableStep(child, true);
 }
