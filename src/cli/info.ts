@@ -27,6 +27,7 @@ export async function listCommand(opts: { runtest: string; testcases?: string; j
       ...(t.needs_tmpdir ? { needs_tmpdir: true } : {}),
       ...(t.needs_kconfigs ? { needs_kconfigs: t.needs_kconfigs } : {}),
       ...(t.needs_single_step ? { needs_single_step: true } : {}),
+      ...(t.supported_archs ? { supported_archs: t.supported_archs } : {}),
       ...(t.timeout ? { timeout: t.timeout } : {}),
       ...(t.tags ? { tags: t.tags } : {}),
     });

@@ -44,7 +44,9 @@ export { SAFE_SIGACTION, SAFE_SIGNAL, SAFE_SIGPROCMASK, tst_kill_after } from ".
 export { alarm, clock_gettime, clock_nanosleep, nanosleep, sleep, timespecNs, type Timespec } from "./time.js";
 export * from "../linux/include/uapi/time.js";
 export { getrlimit, setrlimit, type Rlimit } from "./resource.js";
-export { WCOREDUMP, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
+export {
+  W_EXITCODE, W_STOPCODE, WCOREDUMP, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG,
+} from "./wait.js";
 export * from "./lapi/kcmp.js";
 export * from "../linux/include/uapi/errno.js";
 export * from "../linux/include/uapi/fcntl.js";

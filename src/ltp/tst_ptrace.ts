@@ -9,7 +9,7 @@ import { malloc, peekInt, peekU64 } from "./libc.js";
 import { SAFE_PTRACE } from "./ptrace.js";
 import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
 import { TBROK, tst_brk } from "./tst_res.js";
-import { WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
+import { W_STOPCODE, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
 import { tst_run_code_at } from "./x86_code.js";
 
 /** Machine code a tracee starts with: kill(getpid(), SIGSTOP), as raise(SIGSTOP) does. */
@@ -43,7 +43,7 @@ export async function tst_fork_tracee(addr: number, before?: () => Promise<void>
     return tst_run_code_at(addr);
   });
   const { status } = await SAFE_WAITPID(pid);
-  if (status !== ((SIGSTOP << 8) | 0x7f)) tst_brk(TBROK, `tracee ${pid} ${tst_strstatus(status)}, expected stopped by SIGSTOP`);
+  if (status !== W_STOPCODE(SIGSTOP)) tst_brk(TBROK, `tracee ${pid} ${tst_strstatus(status)}, expected stopped by SIGSTOP`);
   return pid;
 }
 

@@ -35,6 +35,8 @@ export interface TestDescription {
    * TCONF, category arch-unsupported, with the reason.
    */
   readonly needs_single_step?: boolean;
+  /** LTP's .supported_archs: the machines (uname -m) the test is written for; TCONF elsewhere. */
+  readonly supported_archs?: readonly string[];
   /** Seconds the test may take (LTP's .timeout). */
   readonly timeout?: number;
   /** [kind, value] pairs such as ["linux-git", "<commit>"] or ["CVE", "..."]. */
@@ -147,6 +149,9 @@ function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
         const unmet = unmetKconfigs(test.needs_kconfigs, (n) => ctx.target.kconfig(n));
         for (const c of unmet) tst_res(TINFO, `Constraint '${c}' not satisfied!`);
         if (unmet.length) tst_brk(TCONF, "Aborting due to unsuitable kernel config, see above!", "not-configured");
+      }
+      if (test.supported_archs && !test.supported_archs.includes(ctx.target.arch)) {
+        tst_brk(TCONF, `This arch '${ctx.target.arch}' is not supported for test!`, "arch-unsupported");
       }
       if (test.needs_single_step) {
         const why = ctx.target.explainArchUnsupported("ptrace");

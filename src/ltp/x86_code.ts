@@ -33,7 +33,7 @@ export interface LoadedCode {
 
 function requireMachineCode(): void {
   const { target } = job();
-  if (target.arch !== "x86_64") tst_brk(TCONF, `machine code is x86-64 only (the target is ${target.arch})`);
+  if (target.arch !== "x86_64") tst_brk(TCONF, `machine code is x86-64 only (the target is ${target.arch})`, "arch-unsupported");
   if (!target.current().runMachineCode) tst_brk(TCONF, "the target does not run machine code");
 }
 

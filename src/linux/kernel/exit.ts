@@ -300,13 +300,18 @@ async function doWait(task: Task, wo: WaitOpts, channel: string): Promise<WaitFo
     const parents = wo.options & __WNOTHREAD ? [task] : task.signal.threads;
     let any = false;
     for (const parent of parents) {
-      for (const [list, ptrace] of [[parent.children, false], [parent.ptraced, true]] as const) {
-        for (const child of list) {
-          const found = considerTask(child, wo, ptrace);
-          if (found === undefined) continue;
-          any = true;
-          if (found) return found;
-        }
+      for (const child of parent.children) {
+        const found = considerTask(child, wo, false);
+        if (found === undefined) continue;
+        any = true;
+        if (found) return found;
+      }
+      // ptrace_do_wait(): the tracees, children or not.
+      for (const child of parent.ptraced) {
+        const found = considerTask(child, wo, true);
+        if (found === undefined) continue;
+        any = true;
+        if (found) return found;
       }
     }
     if (!any) return -ECHILD;

@@ -64,8 +64,9 @@ export interface ArchPtrace {
 
 /** __fatal_signal_pending(): SIGKILL is queued for the task. */
 export function fatalSignalPending(task: Task): boolean {
-  return (task.pending.signal & (1n << BigInt(SIGKILL - 1))) !== 0n;
+  return (task.pending.signal & SIGKILL_BIT) !== 0n;
 }
+const SIGKILL_BIT = 1n << BigInt(SIGKILL - 1);
 
 /** ptrace_reparented(): the tracer is not the real parent's thread group. */
 export function ptraceReparented(child: Task): boolean {

@@ -9,7 +9,7 @@
 import {
   defineTest, PTRACE_KILL, PTRACE_SINGLESTEP, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, TFAIL, tst_fork_tracee,
   tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res, tst_strstatus, TPASS, TRAP_TRACE,
-  type LoadedCode,
+  type LoadedCode, W_STOPCODE,
 } from "../../../../src/ltp/index.js";
 
 /** label -> the label of the instruction after it. */
@@ -40,7 +40,7 @@ export default defineTest({
       const rip = Number((await SAFE_GETREGS(pid)).rip);
       const info = await tst_getsiginfo(pid);
       const len = code.labels[to]! - code.labels[from]!;
-      if (status !== ((SIGTRAP << 8) | 0x7f) || rip !== code.labels[to] || info.code !== TRAP_TRACE || info.addr !== rip) {
+      if (status !== W_STOPCODE(SIGTRAP) || rip !== code.labels[to] || info.code !== TRAP_TRACE || info.addr !== rip) {
         ok = false;
         tst_res(TFAIL, `step over ${from} (${len} bytes): tracee ${tst_strstatus(status)}, rip +${rip - code.labels[from]!}, si_code ${info.code}, si_addr 0x${info.addr.toString(16)}`);
       }

@@ -171,8 +171,10 @@ function decodeDr7(dr7: bigint, n: number): { enabled: boolean; len: number; typ
   return { enabled: ((dr7 >> BigInt(n * 2)) & 3n) !== 0n, len: (info & 0xc) | 0x40, type: (info & 0x3) | 0x80 };
 }
 
-function lenBits(bytes: number): number {
-  return bytes === 1 ? LEN_1 : bytes === 2 ? LEN_2 : bytes === 4 ? LEN_4 : LEN_8;
+/** The DR7 length bits of a breakpoint (an execution breakpoint is LEN_1 though perf calls it sizeof(long)). */
+function lenBits(bp: HwBreakpoint): number {
+  if (bp.type === TYPE_EXECUTE) return LEN_1;
+  return bp.len === 1 ? LEN_1 : bp.len === 2 ? LEN_2 : bp.len === 4 ? LEN_4 : LEN_8;
 }
 
 /** ptrace_get_dr7(): the control word the current breakpoints amount to. */
@@ -180,8 +182,7 @@ function dr7OfBreakpoints(t: X86Thread): bigint {
   let dr7 = 0n;
   t.bps.forEach((bp, n) => {
     if (!bp || bp.disabled) return;
-    const len = bp.type === TYPE_EXECUTE ? LEN_1 : lenBits(bp.len);
-    dr7 |= (BigInt((len | bp.type) & 0xf) << BigInt(16 + n * 4)) | (2n << BigInt(n * 2)) | 0x200n;
+    dr7 |= (BigInt((lenBits(bp) | bp.type) & 0xf) << BigInt(16 + n * 4)) | (2n << BigInt(n * 2)) | 0x200n;
   });
   return dr7;
 }
@@ -222,7 +223,8 @@ function setDebugreg(child: Task, n: number, val: bigint): number {
   const t = x86Thread(child);
   if (n < 4) {
     const bp = t.bps[n];
-    return bp ? setBreakpoint(t, n, val, lenBits(bp.len), bp.type, bp.disabled) : setBreakpoint(t, n, val, LEN_1, TYPE_WRITE, true);
+    // ptrace_set_breakpoint_addr(): only the address changes (checked as the breakpoint it is).
+    return bp ? setBreakpoint(t, n, val, lenBits(bp), bp.type, bp.disabled) : setBreakpoint(t, n, val, LEN_1, TYPE_WRITE, true);
   }
   if (n === 6) {
     t.virtualDr6 = val ^ DR6_RESERVED;

@@ -18,8 +18,9 @@ export function taskPtRegs(task: Task): X86PtRegs {
  * is_setting_trap_flag(): the instruction about to run is popf or iret (after prefixes and
  * REX), which sets TF from the stack itself; then the debugger's TF is not "forced".
  */
+const opcode = new Uint8Array(15);
+
 function isSettingTrapFlag(task: Task, regs: X86PtRegs): boolean {
-  const opcode = new Uint8Array(15);
   const copied = task.mm ? task.mm.accessVm(regs.ip, opcode, false) : 0;
   for (let i = 0; i < copied; i++) {
     const b = opcode[i]!;
