@@ -7,6 +7,7 @@
 import t from "tap";
 import * as ltp from "../dist/src/ltp/index.js";
 import { clean, run, sys } from "./harness/emulated.js";
+import { familiesUnderSeeds } from "./harness/families.js";
 
 const SIGUSR1 = 10, SIGKILL = 9, SIGTRAP = 5, EIO = 5, ESRCH = 3, EPERM = 1, EINVAL = 22, ENOSYS = 38;
 const STOPPED = (sig: number) => (sig << 8) | 0x7f;
@@ -228,4 +229,8 @@ t.test("riscv64: no single-step; the same seed gives the same stops", async (t) 
     await status(pid);
   }, { seed })).messages;
   t.same(await trace(7), await trace(7), "seed 7 twice: the same stops in the same order");
+});
+
+t.test("the ptrace family (every single-step rule) passes under several seeds, identically for the same seed", async (t) => {
+  familiesUnderSeeds(t, "ptrace", "defconfig,riscv64", [1, 2, 3]);
 });

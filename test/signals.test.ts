@@ -10,6 +10,7 @@
 import t from "tap";
 import * as ltp from "../dist/src/ltp/index.js";
 import { clean, sys } from "./harness/emulated.js";
+import { familiesUnderSeeds } from "./harness/families.js";
 
 /* ---- ABI constants, written out from the uapi headers ---- */
 const EINTR = 4, EINVAL = 22;
@@ -310,22 +311,5 @@ t.test("the same seed gives the same interleaving", async (t) => {
 });
 
 t.test("the restart and read families pass under several seeds, identically for the same seed", async (t) => {
-  const { spawnSync } = await import("node:child_process");
-  const { mkdtempSync, readFileSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join, resolve } = await import("node:path");
-  const main = resolve("dist/src/cli/main.js");
-  const runOnce = (seed: number) => {
-    const cwd = mkdtempSync(join(tmpdir(), "ltp-run-restart-"));
-    const r = spawnSync(process.execPath, [main, "-f", "restart,read", "--config", "defconfig,riscv64", "--seed", String(seed), "--json", "r.json"],
-      { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-    const json = JSON.parse(readFileSync(join(cwd, "r.json"), "utf8"));
-    const lines = json.results.map((x: any) => `${x.test_fqn} ${x.config} ${x.test.result} ${x.test.log}`);
-    return { code: r.status, lines, out: r.stdout };
-  };
-  for (const seed of [1, 2, 3]) {
-    const a = runOnce(seed);
-    t.equal(a.code, 0, `seed ${seed}: every job passed or was skipped with a reason\n${a.out.split("\n").filter((l: string) => / T(FAIL|BROK) /.test(l)).join("\n")}`);
-    if (seed === 1) t.same(runOnce(seed).lines, a.lines, "the same seed: the same results and messages");
-  }
+  familiesUnderSeeds(t, "restart,read", "defconfig,riscv64", [1, 2, 3]);
 });
