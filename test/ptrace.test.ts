@@ -153,7 +153,23 @@ t.test("defconfig: signal-delivery-stops; a tracer that is not the parent", asyn
     });
     got.tracer = await status(tracer);
     got.victim = await status(victim);
+    // The tracer exits: a tracee seized with PTRACE_O_EXITKILL dies with it; one attached
+    // without it is let go from its ptrace-stop and runs to its end.
+    for (const [key, options] of [["exitkill", ltp.PTRACE_O_EXITKILL], ["released", 0]] as const) {
+      const t2 = await ltp.SAFE_FORK(() => ltp.tst_run_code_at(loop.addr));
+      const tr = await ltp.SAFE_FORK(async () => {
+        if ((await sys("ptrace", ltp.PTRACE_SEIZE, t2, 0, options)) !== 0) return 1;
+        if ((await sys("ptrace", ltp.PTRACE_INTERRUPT, t2, 0, 0)) !== 0) return 2;
+        return (await status(t2)) === 0x80057f ? 0 : 3;
+      });
+      got[`${key} tracer`] = await status(tr);
+      got[key] = await status(t2);
+    }
   });
+  t.equal(got["exitkill tracer"], 0, "a tracer seized and interrupted its sibling, then exited");
+  t.equal(got.exitkill, SIGKILL, "PTRACE_O_EXITKILL: the tracee died with its tracer (SIGKILL)");
+  t.equal(got["released tracer"], 0, "the same without EXITKILL");
+  t.equal(got.released, 0x700, "without it the tracee left its stop when the tracer exited and ran to exit(7)");
   t.equal(got.sigStop, STOPPED(SIGUSR1), "a signal stops the tracee first: 0xa7f");
   t.equal(got.sigInfo, SIGUSR1, "GETSIGINFO: the signal");
   t.equal(got.afterSuppress, 0x57f, "CONT 0 suppressed it: the tracee ran on to its int3");
