@@ -10,7 +10,7 @@
  * arch/<arch>/kernel/ptrace.ts, behind ArchPtrace.
  */
 import { TaskState, type Task } from "../include/linux/sched.js";
-import type { KernelSiginfo } from "../include/linux/sched/signal.js";
+import { SIGNAL_STOP_STOPPED, type KernelSiginfo } from "../include/linux/sched/signal.js";
 import { EFAULT, EINVAL, EIO, EPERM, ESRCH } from "../include/uapi/errno.js";
 import {
   PT_EXITKILL, PT_OPT_FLAG_SHIFT, PT_PTRACED, PT_SEIZED, PT_TRACESYSGOOD, ptEvent, PTRACE_ATTACH, PTRACE_CONT,
@@ -19,7 +19,7 @@ import {
   PTRACE_SEIZE, PTRACE_SETOPTIONS, PTRACE_SETSIGINFO, PTRACE_SETSIGMASK, PTRACE_SINGLEBLOCK, PTRACE_SINGLESTEP,
   PTRACE_SYSCALL, PTRACE_TRACEME,
 } from "../include/uapi/ptrace.js";
-import { CLD_STOPPED, CLD_TRAPPED, SI_USER, SIGKILL, SIGSET_SIZE, SIGSTOP, SIGTRAP, _NSIG } from "../include/uapi/signal.js";
+import { CLD_STOPPED, CLD_TRAPPED, SI_KERNEL, SI_USER, SIGKILL, SIGSET_SIZE, SIGSTOP, SIGTRAP, _NSIG } from "../include/uapi/signal.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
 import { CAP_SYS_PTRACE } from "./cred.js";
 import {
@@ -92,7 +92,7 @@ export function ptraceUnlink(child: Task): void {
   child.syscallTrace = false;
   child.trapStopPending = false;
   if (child.state !== TaskState.Traced) return;
-  if (child.signal.flags & 0x01 /* SIGNAL_STOP_STOPPED */ || child.signal.groupStopCount) child.stopPending = true;
+  if (child.signal.flags & SIGNAL_STOP_STOPPED || child.signal.groupStopCount) child.stopPending = true;
   child.signalPending ||= child.stopPending;
   child.kernel.sched.wakeTraced(child);
 }
@@ -185,7 +185,7 @@ export async function doJobctlTrap(task: Task): Promise<void> {
   const signal = task.signal;
   let signr = signal.groupExitCode & 0x7f;
   if (task.ptrace & PT_SEIZED) {
-    if (!signal.groupStopCount && !(signal.flags & 0x01 /* SIGNAL_STOP_STOPPED */)) signr = SIGTRAP;
+    if (!signal.groupStopCount && !(signal.flags & SIGNAL_STOP_STOPPED)) signr = SIGTRAP;
     await ptraceDoNotify(task, signr, signr | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
   } else {
     await ptraceStop(task, signr || SIGSTOP, CLD_STOPPED, 0, null);
@@ -233,7 +233,7 @@ function ptraceAttach(task: Task, child: Task, request: number, addr: number, da
   if (!ptraceMayAccess(task, child, PTRACE_MODE_ATTACH_REALCREDS)) return -EPERM;
   if (!child.alive || child.ptrace) return -EPERM;
   ptraceLink(child, task, flags);
-  if (!seize) sendSignal(SIGSTOP, child, false, { signo: SIGSTOP, code: 0x80 /* SEND_SIG_PRIV: SI_KERNEL */ });
+  if (!seize) sendSignal(SIGSTOP, child, false, { signo: SIGSTOP, code: SI_KERNEL } /* SEND_SIG_PRIV */);
   if (child.state === TaskState.Stopped) {
     // JOBCTL_TRAP_STOP | JOBCTL_TRAPPING: out of TASK_STOPPED into the stop trap.
     child.trapStopPending = true;
