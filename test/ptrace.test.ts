@@ -250,3 +250,17 @@ t.test("riscv64: no single-step; the same seed gives the same stops", async (t) 
 t.test("the ptrace family (every single-step rule) passes under several seeds, identically for the same seed", async (t) => {
   familiesUnderSeeds(t, "ptrace", "defconfig,riscv64", [1, 2, 3]);
 });
+
+t.test("defconfig: a test that gives up with its tracee stopped leaves nothing behind", async (t) => {
+  const r = await run("defconfig", async () => {
+    const child = await ltp.SAFE_FORK(async () => {
+      await ltp.SAFE_PTRACE(ltp.PTRACE_TRACEME, 0);
+      await ltp.raise(19);
+      return 0;
+    });
+    await status(child);
+    ltp.tst_brk(ltp.TBROK, "giving up");
+  });
+  t.equal(r.outcome.counts.broken, 1, "the TBROK is the result");
+  t.ok(r.messages.includes(`${ltp.TINFO} Killed the leftover descendant processes`), `the orphaned tracee was killed, not waited for forever (${r.messages.join("; ")})`);
+});

@@ -1,9 +1,10 @@
 import { EEXIST } from "../linux/include/uapi/errno.js";
 import { CLONE_VFORK, CLONE_VM } from "../linux/include/uapi/sched.js";
 import { signalName, SIGCHLD, SIGKILL } from "../linux/include/uapi/signal.js";
-import { __WALL } from "../linux/include/uapi/wait.js";
+import { __WALL, WNOHANG } from "../linux/include/uapi/wait.js";
 import { setJob, type JobContext } from "./context.js";
 import { chdir, cloneProcess, errno, FORK_FLAGS, mkdir, waitpid, _exit } from "./libc.js";
+import { kill } from "./signal.js";
 import { libcStart } from "./stdlib.js";
 import type { MachineExit, ProgramImage, Target } from "./target.js";
 import { exitStatusFor } from "./tst_child.js";
@@ -166,7 +167,11 @@ function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
       else if (WIFEXITED(status) && ![0, 1, 2, 32].includes(WEXITSTATUS(status))) {
         tst_res(TBROK, `Test process exited with ${WEXITSTATUS(status)}`);
       }
-      // Orphans are reparented to this process: reap them so none outlives the test.
+      // Orphans are reparented to this process. Like LTP after a test, kill what is left (a
+      // tracee stopped when its tracer ended, a stray child still running), then reap it all.
+      let reaped: number;
+      while ((reaped = (await waitpid(-1, __WALL | WNOHANG)).pid) > 0);
+      if (reaped === 0 && (await kill(-1, SIGKILL)) === 0) tst_res(TINFO, "Killed the leftover descendant processes");
       while ((await waitpid(-1, __WALL)).pid > 0);
     } catch (e) {
       if (!(e instanceof TstBrk)) exitStatusFor(e);

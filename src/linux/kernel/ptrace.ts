@@ -398,6 +398,7 @@ export const kernel_ptrace_c = kernelObject("kernel/ptrace.c", [
     "PTRACE_O_TRACEFORK/VFORK/CLONE/EXEC/VFORKDONE/SECCOMP are accepted but report no event (no exec, no seccomp, " +
     "no auto-attach of new children); PTRACE_LISTEN is EIO; no GETREGSET/SETREGSET, no FP registers; x86 data " +
     "watchpoints (DR7 write/rw) are validated and stored but never fire; changes to the arguments at a " +
-    "syscall-entry stop are not applied (the number is)"),
+    "syscall-entry stop are not applied (the number is); a POKE word beyond +-2^53 loses low bits (system-call " +
+    "arguments are JS numbers)"),
 ]);
 
