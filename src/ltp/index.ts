@@ -3,7 +3,7 @@
  * the SAFE_ macros, lapi/ wrappers and the libc calls a C testcase would make.
  */
 export { defineTest, type TestCase, type TestDescription } from "./tst_test.js";
-export { TBROK, TCONF, TERRNO, TFAIL, TINFO, TPASS, TTERRNO, TWARN, tst_brk, tst_res } from "./tst_res.js";
+export { TBROK, TCONF, TERRNO, TFAIL, TINFO, TPASS, TTERRNO, TWARN, tst_brk, tst_checks, tst_res } from "./tst_res.js";
 export { TEST, TST_EXP_EQ_LI, TST_EXP_EXPR, TST_EXP_FAIL, TST_EXP_PASS, type TestResult } from "./tst_test_macros.js";
 export { tst_syscall } from "./tst_syscall.js";
 export { tst_option, tst_parse_int } from "./tst_options.js";
@@ -35,7 +35,7 @@ export {
   USER_REGS_SIZE, type UserRegs, type UserRegsField,
 } from "./ptrace.js";
 export * from "../linux/include/uapi/ptrace.js";
-export { TST_RAISE_SIGSTOP, tst_fork_tracee, tst_getsiginfo, tst_ptrace_resume, tst_strstatus } from "./tst_ptrace.js";
+export { TST_RAISE_SIGSTOP, tst_fork_tracee, tst_getsiginfo, tst_ptrace_resume, tst_strstatus, tst_strword } from "./tst_ptrace.js";
 export {
   kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, sigsuspend, tgkill, type SigAction,
   type SignalHandler,

@@ -110,7 +110,7 @@ export function scratchWord(): number {
   return scratchBase(job().target.current()) + SCRATCH;
 }
 
-/** 128 bytes of the data segment for a call's out-parameter (siginfo_t, struct rlimit, sigset_t). */
+/** The data segment's room for a call's out-parameter (PATH_BUF - OUT_BUF bytes: siginfo_t, struct rlimit, user_regs_struct...). */
 export function outBuffer(): number {
   return scratchBase(job().target.current()) + OUT_BUF;
 }

@@ -5,7 +5,7 @@
  */
 import { PTRACE_GETREGS, PTRACE_PEEKDATA, PTRACE_PEEKTEXT, PTRACE_PEEKUSER } from "../linux/include/uapi/ptrace.js";
 import { USER_DEBUGREG_OFFSET, USER_REGS_FIELDS, USER_REGS_SIZE, type UserRegsField } from "../linux/arch/x86/include/asm/ptrace.js";
-import { errno, malloc, peekBytes, pokeBytes, setErrno, syscall } from "./libc.js";
+import { errno, outBuffer, peekBytes, pokeBytes, setErrno, syscall } from "./libc.js";
 import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
 
 export { USER_REGS_SIZE, type UserRegsField };
@@ -22,8 +22,15 @@ export function offsetof_debugreg(n: number): number {
 
 const PEEKS = new Set([PTRACE_PEEKTEXT, PTRACE_PEEKDATA, PTRACE_PEEKUSER]);
 
-/** One word for the PEEK requests to store into (glibc's local `ret`). */
-let peekWord = 0;
+/**
+ * The word a PEEK request reads, all 64 bits (or null with errno). The kernel stores it in the
+ * library's out-parameter buffer, as glibc's wrapper has it stored in a local.
+ */
+export async function ptrace_peek(request: number, pid: number, addr: number): Promise<bigint | null> {
+  const word = outBuffer();
+  const r = await syscall("ptrace", request, pid, addr, word);
+  return r === -1 ? null : new DataView(peekBytes(word, 8).buffer).getBigUint64(0, true);
+}
 
 /**
  * ptrace(2) as glibc has it: for PEEKTEXT, PEEKDATA and PEEKUSER the word read (as a signed
@@ -31,18 +38,10 @@ let peekWord = 0;
  */
 export async function ptrace(request: number, pid: number, addr = 0, data = 0): Promise<number> {
   if (!PEEKS.has(request)) return syscall("ptrace", request, pid, addr, data);
-  peekWord ||= malloc(8);
-  const r = await syscall("ptrace", request, pid, addr, peekWord);
-  if (r === -1) return -1;
+  const word = await ptrace_peek(request, pid, addr);
+  if (word === null) return -1;
   setErrno(0);
-  return Number(new DataView(peekBytes(peekWord, 8).buffer).getBigInt64(0, true));
-}
-
-/** The word a PEEK request reads, all 64 bits (or null with errno). */
-export async function ptrace_peek(request: number, pid: number, addr: number): Promise<bigint | null> {
-  peekWord ||= malloc(8);
-  const r = await syscall("ptrace", request, pid, addr, peekWord);
-  return r === -1 ? null : new DataView(peekBytes(peekWord, 8).buffer).getBigUint64(0, true);
+  return Number(BigInt.asIntN(64, word));
 }
 
 /** SAFE_PTRACE(): TBROK with errno when the request fails. */
@@ -69,9 +68,9 @@ export function poke_user_regs(addr: number, regs: UserRegs): void {
   pokeBytes(addr, b);
 }
 
-/** PTRACE_GETREGS into a fresh buffer, read back. */
+/** PTRACE_GETREGS into the library's out-parameter buffer, read back. */
 export async function SAFE_GETREGS(pid: number): Promise<UserRegs> {
-  const buf = malloc(USER_REGS_SIZE);
+  const buf = outBuffer();
   await SAFE_PTRACE(PTRACE_GETREGS, pid, 0, buf);
   return peek_user_regs(buf);
 }

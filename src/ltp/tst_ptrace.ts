@@ -5,7 +5,7 @@
  */
 import { PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../linux/include/uapi/ptrace.js";
 import { signalName, SIGSTOP } from "../linux/include/uapi/signal.js";
-import { malloc, peekInt, peekU64 } from "./libc.js";
+import { outBuffer, peekInt, peekU64 } from "./libc.js";
 import { SAFE_PTRACE } from "./ptrace.js";
 import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
 import { TBROK, tst_brk } from "./tst_res.js";
@@ -55,7 +55,12 @@ export async function tst_ptrace_resume(pid: number, request: number, sig = 0): 
 
 /** PTRACE_GETSIGINFO's si_signo, si_code and si_addr (the first word of the union). */
 export async function tst_getsiginfo(pid: number): Promise<{ signo: number; code: number; addr: number }> {
-  const info = malloc(128);
+  const info = outBuffer();
   await SAFE_PTRACE(PTRACE_GETSIGINFO, pid, 0, info);
   return { signo: peekInt(info), code: peekInt(info + 8), addr: peekU64(info + 16) };
+}
+
+/** A word a PEEK request read, for messages: 0x..., or "error" where the request failed. */
+export function tst_strword(v: bigint | null): string {
+  return v === null ? "error" : `0x${v.toString(16)}`;
 }

@@ -134,3 +134,22 @@ export function tst_brk(ttype: number, message: string, category?: string): neve
   job().results.add(type, withErrno(ttype, message), category);
   throw new TstBrk(type, message);
 }
+
+/**
+ * Several checks that make one result: each condition that does not hold is a TFAIL with its
+ * message; pass(msg) reports TPASS only when every check held.
+ */
+export function tst_checks(): { check(cond: boolean, msg: string): void; pass(msg: string): void } {
+  let ok = true;
+  return {
+    check(cond, msg) {
+      if (!cond) {
+        ok = false;
+        tst_res(TFAIL, msg);
+      }
+    },
+    pass(msg) {
+      if (ok) tst_res(TPASS, msg);
+    },
+  };
+}

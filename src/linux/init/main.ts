@@ -5,7 +5,9 @@ import { PidTable } from "../kernel/pid.js";
 import { Scheduler, seededRandom } from "../kernel/sched.js";
 import { doExit, never } from "../kernel/exit.js";
 import { forceSigFault } from "../kernel/signal.js";
-import { exitToUserMode, syscallExitWork, syscallTraceEnter, USER_SYSCALL_SITE, type ArchEntry } from "../kernel/entry/common.js";
+import {
+  exitToUserMode, syscallExitWork, syscallTraceEnter, taskPtRegs, USER_SYSCALL_SITE, type ArchEntry,
+} from "../kernel/entry/common.js";
 import { ENOSYS } from "../include/uapi/errno.js";
 import { archEntry, archPtrace } from "../arch/entry.js";
 import type { ArchPtrace } from "../kernel/ptrace.js";
@@ -202,7 +204,7 @@ export class Kernel {
    */
   syscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
     if (task.ptrace !== 0 && (task.syscallTrace || task.singleStep)) return this.tracedSyscall(task, nr, [a0, a1, a2, a3, a4, a5]);
-    const handler = this.table[this.nrIs32Bit ? nr >>> 0 : nr] ?? this.linked.sysNi;
+    const handler = this.handlerOf(nr);
     const sigreturns = task.sigreturns;
     let r: number | Promise<number>;
     try {
@@ -223,6 +225,11 @@ export class Kernel {
     return task.signalPending ? this.exitToUser(task, sigreturns, nr, r, a0, a1, a2, a3, a4, a5) : r;
   }
 
+  /** The table's handler for `nr`; numbers outside it reach sys_ni_syscall. */
+  private handlerOf(nr: number): SyscallHandler {
+    return this.table[this.nrIs32Bit ? nr >>> 0 : nr] ?? this.linked.sysNi;
+  }
+
   /**
    * A system call of a task its tracer steps or stops at system calls (the SYSCALL_WORK
    * path): the registers are saved as on entry (orig_ax the number, ax -ENOSYS), the
@@ -233,14 +240,14 @@ export class Kernel {
    */
   private async tracedSyscall(task: Task, nr: number, args: readonly number[]): Promise<number> {
     const entry = this.entry;
-    const regs = task.regs ??= entry.newRegs(task.mm?.startStack ?? 0);
+    const regs = taskPtRegs(task);
     if (task.machineCode) entry.syscallReturn(regs, nr, -ENOSYS);
     else entry.syscallExit(regs, nr, args, -ENOSYS, USER_SYSCALL_SITE + entry.syscallInsnLen);
     const sigreturns = task.sigreturns;
     const call = await syscallTraceEnter(task, entry, regs);
     let ret = entry.returnValue(regs);
     if (call !== -1) {
-      const handler = this.table[this.nrIs32Bit ? call >>> 0 : call] ?? this.linked.sysNi;
+      const handler = this.handlerOf(call);
       try {
         ret = await handler(task, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!);
       } catch (error) {
@@ -260,7 +267,7 @@ export class Kernel {
     task: Task, sigreturns: number, nr: number, ret: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
   ): Promise<number> {
     const entry = this.entry;
-    const regs = task.regs ??= entry.newRegs(task.mm?.startStack ?? 0);
+    const regs = taskPtRegs(task);
     if (task.sigreturns === sigreturns) {
       if (task.machineCode) entry.syscallReturn(regs, nr, ret);
       else entry.syscallExit(regs, nr, [a0, a1, a2, a3, a4, a5], ret, USER_SYSCALL_SITE + entry.syscallInsnLen);

@@ -161,7 +161,10 @@ function exitTask(task: Task, status: number): void {
     kernel.halt(status);
     return;
   }
-  for (const dead of exitPtrace(task, (child) => notifyParent(child, child.exitSignal))) releaseTask(dead);
+  // __ptrace_detach(): a zombie tracee is the real parent's to reap now.
+  for (const child of exitPtrace(task)) {
+    if (child.state === TaskState.Zombie && child.isThreadGroupLeader && threadGroupEmpty(child) && notifyParent(child, child.exitSignal)) releaseTask(child);
+  }
   forgetOriginalParent(task);
   // exit_notify(): a leader whose other threads still run does not notify its parent yet;
   // the last thread's release does (delay_group_leader()). Other threads reap themselves.

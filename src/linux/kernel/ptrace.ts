@@ -21,9 +21,12 @@ import {
 } from "../include/uapi/ptrace.js";
 import { CLD_STOPPED, CLD_TRAPPED, SI_KERNEL, SI_USER, SIGKILL, SIGSET_SIZE, SIGSTOP, SIGTRAP, _NSIG } from "../include/uapi/signal.js";
 import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import { putUserLong } from "../mm/mm.js";
+import { ulongBig } from "../mm/util.js";
 import { CAP_SYS_PTRACE } from "./cred.js";
 import {
-  copySiginfoToUser, notifyParentCldstop, participateGroupStop, readSiginfoFromUser, sendSignal, setCurrentBlocked,
+  copySiginfoToUser, notifyParentCldstop, participateGroupStop, readSiginfoFromUser, sendSignal, setCurrentBlocked, sigbit,
+  validSignal,
 } from "./signal.js";
 
 /** PTRACE_MODE_* bits, include/linux/ptrace.h. */
@@ -64,9 +67,8 @@ export interface ArchPtrace {
 
 /** __fatal_signal_pending(): SIGKILL is queued for the task. */
 export function fatalSignalPending(task: Task): boolean {
-  return (task.pending.signal & SIGKILL_BIT) !== 0n;
+  return (task.pending.signal & sigbit(SIGKILL)) !== 0n;
 }
-const SIGKILL_BIT = 1n << BigInt(SIGKILL - 1);
 
 /** ptrace_reparented(): the tracer is not the real parent's thread group. */
 export function ptraceReparented(child: Task): boolean {
@@ -169,7 +171,7 @@ export async function ptraceSignal(task: Task, info: KernelSiginfo): Promise<Ker
     const tracer = task.tracer ?? task.parent;
     out = { signo: signr, code: SI_USER, pid: tracer?.tgid ?? 0, uid: tracer?.cred.uid ?? 0 };
   }
-  if (task.blocked & (1n << BigInt(signr - 1)) || fatalSignalPending(task)) {
+  if (task.blocked & sigbit(signr) || fatalSignalPending(task)) {
     sendSignal(signr, task, false, out);
     return null;
   }
@@ -193,20 +195,16 @@ export async function doJobctlTrap(task: Task): Promise<void> {
 }
 
 /**
- * exit_ptrace(): a tracer exits; each tracee is let go (PTRACE_O_EXITKILL ones are killed),
- * and a tracee that is already a zombie goes back to its real parent to be reaped.
- * Returns the zombies nobody will reap (release them).
+ * exit_ptrace(): a tracer exits; each tracee is let go (PTRACE_O_EXITKILL ones are killed).
+ * Returns them: a zombie among them goes back to its real parent (the caller tells it).
  */
-export function exitPtrace(tracer: Task, notifyParent: (child: Task) => boolean): Task[] {
-  const dead: Task[] = [];
-  for (const child of [...tracer.ptraced]) {
+export function exitPtrace(tracer: Task): Task[] {
+  const tracees = [...tracer.ptraced];
+  for (const child of tracees) {
     if (child.ptrace & PT_EXITKILL) sendSignal(SIGKILL, child, false, undefined, true);
     ptraceUnlink(child);
-    if (child.state === TaskState.Zombie && child.isThreadGroupLeader && child.signal.threads.length === 1 && notifyParent(child)) {
-      dead.push(child);
-    }
   }
-  return dead;
+  return tracees;
 }
 
 /** ptrace_traceme(): the caller asks its parent to trace it; only once. */
@@ -234,13 +232,21 @@ function ptraceAttach(task: Task, child: Task, request: number, addr: number, da
   if (!child.alive || child.ptrace) return -EPERM;
   ptraceLink(child, task, flags);
   if (!seize) sendSignal(SIGSTOP, child, false, { signo: SIGSTOP, code: SI_KERNEL } /* SEND_SIG_PRIV */);
-  if (child.state === TaskState.Stopped) {
-    // JOBCTL_TRAP_STOP | JOBCTL_TRAPPING: out of TASK_STOPPED into the stop trap.
-    child.trapStopPending = true;
-    child.signalPending = true;
-    child.kernel.sched.wakeStopped(child);
-  }
+  // JOBCTL_TRAP_STOP | JOBCTL_TRAPPING: a task in a group stop re-traps into the stop trap.
+  if (child.state === TaskState.Stopped) scheduleTrapStop(child);
   return 0;
+}
+
+/**
+ * task_set_jobctl_pending(JOBCTL_TRAP_STOP) and the wake-up: the task takes the stop trap on
+ * its way to user space, out of a group stop or an interruptible sleep (whose call restarts).
+ */
+function scheduleTrapStop(child: Task): void {
+  child.trapStopPending = true;
+  child.signalPending = true;
+  const sched = child.kernel.sched;
+  if (child.state === TaskState.Stopped) sched.wakeStopped(child);
+  else if (child.state === TaskState.Sleeping && child.interruptible) sched.wake(child);
 }
 
 /**
@@ -258,7 +264,7 @@ function ptraceCheckAttach(task: Task, child: Task, ignoreState: boolean): numbe
  * none) must be valid (EIO); stepping needs the arch to have it (EIO on riscv).
  */
 function ptraceResume(child: Task, request: number, data: number): number {
-  if (!(data >= 0 && data <= _NSIG)) return -EIO;
+  if (!validSignal(data)) return -EIO;
   const arch = child.kernel.archPtrace;
   child.syscallTrace = request === PTRACE_SYSCALL;
   if (request === PTRACE_SINGLEBLOCK) {
@@ -277,7 +283,7 @@ function ptraceResume(child: Task, request: number, data: number): number {
 
 /** ptrace_detach(): the tracee resumes (with `data` delivered) and goes back to its parent. */
 function ptraceDetach(child: Task, data: number): number {
-  if (!(data >= 0 && data <= _NSIG)) return -EIO;
+  if (!validSignal(data)) return -EIO;
   child.kernel.archPtrace.userDisableSingleStep(child);
   child.ptraceCode = data;
   ptraceUnlink(child);
@@ -298,16 +304,9 @@ function pokeWord(child: Task, addr: number, data: bigint): number {
   return child.mm && child.mm.accessVm(addr, b, true) === 8 ? 0 : -EIO;
 }
 
-/** put_user() of an unsigned long into the tracer's memory (PEEK* store their word at `data`). */
-export function putUserLong(task: Task, addr: number, value: bigint): number {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
-  return task.mm!.write(addr, b) ? 0 : -EFAULT;
-}
-
-/** The raw `data` argument as the unsigned long the kernel takes. */
-export function ulong(v: number): bigint {
-  return BigInt.asUintN(64, BigInt(Math.trunc(v)));
+/** put_user() of the word a PEEK request read (or a value of the tracee's) into the tracer's memory. */
+export function putWord(task: Task, addr: number, value: bigint): number {
+  return putUserLong(task.mm!, addr, value) ? 0 : -EFAULT;
 }
 
 /**
@@ -318,17 +317,17 @@ function ptraceRequest(task: Task, child: Task, request: number, addr: number, d
     case PTRACE_PEEKTEXT:
     case PTRACE_PEEKDATA: {
       const w = peekWord(child, addr);
-      return w === null ? -EIO : putUserLong(task, data, w);
+      return w === null ? -EIO : putWord(task, data, w);
     }
     case PTRACE_POKETEXT:
     case PTRACE_POKEDATA:
-      return pokeWord(child, addr, ulong(data));
+      return pokeWord(child, addr, ulongBig(data));
     case PTRACE_SETOPTIONS:
       if ((data >>> 0) & ~PTRACE_O_MASK || data < 0 || data > 0xffffffff) return -EINVAL;
       child.ptrace = (child.ptrace & ((1 << PT_OPT_FLAG_SHIFT) - 1 | PT_SEIZED)) | ((data >>> 0) << PT_OPT_FLAG_SHIFT);
       return 0;
     case PTRACE_GETEVENTMSG:
-      return putUserLong(task, data, ulong(child.ptraceMessage));
+      return putWord(task, data, ulongBig(child.ptraceMessage));
     case PTRACE_GETSIGINFO:
       if (!child.lastSiginfo) return -EINVAL;
       return copySiginfoToUser(task.mm!, data, child.lastSiginfo) ? 0 : -EFAULT;
@@ -341,7 +340,7 @@ function ptraceRequest(task: Task, child: Task, request: number, addr: number, d
     }
     case PTRACE_GETSIGMASK: {
       if (addr !== SIGSET_SIZE) return -EINVAL;
-      return putUserLong(task, data, child.blocked);
+      return putWord(task, data, child.blocked);
     }
     case PTRACE_SETSIGMASK: {
       if (addr !== SIGSET_SIZE) return -EINVAL;
@@ -353,12 +352,7 @@ function ptraceRequest(task: Task, child: Task, request: number, addr: number, d
     case PTRACE_INTERRUPT:
       // Only a seized tracee can be interrupted; it traps on its way to user space.
       if (!(child.ptrace & PT_SEIZED)) return -EIO;
-      if (child.state !== TaskState.Traced) {
-        child.trapStopPending = true;
-        child.signalPending = true;
-        const sched = child.kernel.sched;
-        if (child.state === TaskState.Sleeping && child.interruptible) sched.wake(child);
-      }
+      if (child.state !== TaskState.Traced) scheduleTrapStop(child);
       return 0;
     case PTRACE_LISTEN:
       // Listening for group-stop changes needs a seized tracee in a group-stop event stop.

@@ -20,6 +20,8 @@ import { doJobctlTrap, ptraceSignal } from "./ptrace.js";
 /** Bit sig-1 of a sigset, for every signal (computed once: a BigInt shift allocates). */
 const BITS: readonly bigint[] = Array.from({ length: _NSIG + 1 }, (_, s) => (s ? 1n << BigInt(s - 1) : 0n));
 const bit = (sig: number): bigint => BITS[sig]!;
+/** sigmask(): bit sig-1 of a sigset. */
+export const sigbit = bit;
 const maskOf = (...sigs: number[]): bigint => sigs.reduce((m, s) => m | bit(s), 0n);
 
 /** What the default action of each signal is (the SIG_KERNEL_*_MASKs of kernel/signal.c). */
@@ -44,7 +46,7 @@ export interface KSignal {
 }
 
 /** valid_signal(): 0 (the existence check) up to _NSIG. */
-function validSignal(sig: number): boolean {
+export function validSignal(sig: number): boolean {
   return Number.isInteger(sig) && sig >= 0 && sig <= _NSIG;
 }
 
@@ -365,13 +367,13 @@ export async function getSignal(task: Task): Promise<KSignal | null> {
       notifyParentCldstop(task, false, why);
       continue;
     }
-    if (task.stopPending) {
-      await doSignalStop(task, 0);
-      if (!task.trapStopPending) continue;
-    }
+    // A traced task's part in a group stop is the stop trap, which does the bookkeeping.
     if (task.trapStopPending) {
       await doJobctlTrap(task);
-      recalcSigpending(task);
+      continue;
+    }
+    if (task.stopPending) {
+      await doSignalStop(task, 0);
       continue;
     }
     let info = dequeueSignal(task);

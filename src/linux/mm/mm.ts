@@ -522,6 +522,13 @@ export function putUserInt(mm: MmStruct, addr: number, value: number): boolean {
   return mm.putInt32(addr, value);
 }
 
+/** put_user() of an unsigned long (all 64 bits): false where the address is not writable. */
+export function putUserLong(mm: MmStruct, addr: number, value: bigint): boolean {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
+  return mm.write(addr, b);
+}
+
 /**
  * strncpy_from_user for path names: the NUL-terminated string at addr, at most max bytes
  * including the NUL, as a string of one char per byte (latin1). Returns -EFAULT for an

@@ -25,6 +25,11 @@ export function ulong(v: number): number {
   return v < 0 ? Math.trunc(v) + 2 ** 64 : Math.trunc(v);
 }
 
+/** ulong() as a bigint, for values that are stored as all 64 bits (ptrace's words and registers). */
+export function ulongBig(v: number): bigint {
+  return Number.isFinite(v) ? BigInt.asUintN(64, BigInt(Math.trunc(v))) : 0n;
+}
+
 /**
  * ksys_mmap_pgoff() as the arch's mmap() entry calls it: do_mmap() of mm/mmap.c, or of
  * mm/nommu.c on a kernel without an MMU.

@@ -56,6 +56,14 @@ export interface ArchEntry {
 }
 
 /**
+ * task_pt_regs(): the task's saved user registers, made on first need (a task that never
+ * took the slow way back to user space has none yet), with the stack pointer it started with.
+ */
+export function taskPtRegs(task: Task): UserRegs {
+  return (task.regs ??= task.kernel.entry.newRegs(task.mm?.startStack ?? 0));
+}
+
+/**
  * Where code that is not machine code (the testcases' functions) notionally executes its
  * system call instruction: its return address is this plus the instruction's length, and a
  * restarted call steps back onto it. Nothing is mapped there, so it never aliases real code.
@@ -169,7 +177,7 @@ export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs
  * frame that cannot be read is SIGSEGV (signal_fault()).
  */
 export function rtSigreturn(task: Task, arch: ArchEntry): number {
-  const regs = task.regs ??= arch.newRegs(task.mm!.startStack);
+  const regs = taskPtRegs(task);
   if (!arch.restoreRtFrame(task, regs)) {
     forceSigsegv(task, regs.sp);
     return 0;

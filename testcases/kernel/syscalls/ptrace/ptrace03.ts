@@ -12,7 +12,7 @@
 import {
   defineTest, offsetof_regs, PTRACE_CONT, PTRACE_KILL, PTRACE_PEEKUSER, ptrace_peek, SAFE_GETREGS, SAFE_PTRACE,
   SAFE_WAITPID, SIGTRAP, TFAIL, TPASS, TERRNO, tst_fork_tracee, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP,
-  tst_res, tst_strstatus, USER_REGS_SIZE, type LoadedCode, type UserRegsField,
+  tst_res, tst_strstatus, USER_REGS_SIZE, type LoadedCode, type UserRegsField, tst_strword,
 } from "../../../../src/ltp/index.js";
 
 /** The values the code loads, by register. */
@@ -28,8 +28,6 @@ const FIELDS: readonly UserRegsField[] = [
   "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi",
   "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
 ];
-
-const hex = (v: bigint | null): string => (v === null ? "error" : `0x${v.toString(16)}`);
 
 let code: LoadedCode;
 
@@ -71,7 +69,7 @@ export default defineTest({
         tst_res(TFAIL | TERRNO, `PTRACE_PEEKUSER of ${f} (offset ${off}) failed`);
       } else if (v !== regs[f]) {
         ok = false;
-        tst_res(TFAIL, `at ${where}: PTRACE_PEEKUSER of ${f} (offset ${off}) read ${hex(v)}, PTRACE_GETREGS ${hex(regs[f])}`);
+        tst_res(TFAIL, `at ${where}: PTRACE_PEEKUSER of ${f} (offset ${off}) read ${tst_strword(v)}, PTRACE_GETREGS ${tst_strword(regs[f])}`);
       }
     }
     if (ok) tst_res(TPASS, `at ${where}: PTRACE_PEEKUSER of each of the ${FIELDS.length} user_regs_struct slots read what PTRACE_GETREGS did`);
@@ -79,11 +77,11 @@ export default defineTest({
     if (n === 0) {
       // After kill(2) (syscall 62), which returned 0.
       if (regs.orig_rax === 62n && regs.rax === 0n) tst_res(TPASS, "orig_rax is kill's number (62), rax its result (0)");
-      else tst_res(TFAIL, `orig_rax ${hex(regs.orig_rax)}, rax ${hex(regs.rax)}, expected 62 and 0`);
+      else tst_res(TFAIL, `orig_rax ${tst_strword(regs.orig_rax)}, rax ${tst_strword(regs.rax)}, expected 62 and 0`);
     } else {
       const wrong = Object.entries(VALUES).filter(([r, v]) => regs[r as UserRegsField] !== v);
-      for (const [r, v] of wrong) tst_res(TFAIL, `${r} is ${hex(regs[r as UserRegsField])}, the code loaded ${hex(v!)}`);
-      if (regs.rip !== BigInt(code.labels.after!)) tst_res(TFAIL, `rip is ${hex(regs.rip)}, expected the address after the int3 (0x${code.labels.after!.toString(16)})`);
+      for (const [r, v] of wrong) tst_res(TFAIL, `${r} is ${tst_strword(regs[r as UserRegsField])}, the code loaded ${tst_strword(v!)}`);
+      if (regs.rip !== BigInt(code.labels.after!)) tst_res(TFAIL, `rip is ${tst_strword(regs.rip)}, expected the address after the int3 (0x${code.labels.after!.toString(16)})`);
       if (!wrong.length && regs.rip === BigInt(code.labels.after!)) {
         tst_res(TPASS, `the ${Object.keys(VALUES).length} registers hold the values the code loaded, rip is just after the int3`);
       }

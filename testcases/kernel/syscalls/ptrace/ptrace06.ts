@@ -19,7 +19,7 @@
 import {
   defineTest, EIO, offsetof_debugreg, offsetof_regs, PTRACE_KILL, PTRACE_PEEKUSER, PTRACE_POKEUSER, ptrace,
   ptrace_peek, SAFE_PTRACE, SAFE_WAITPID, TFAIL, TPASS, TERRNO, tst_fork_tracee, tst_load_code, TST_EXP_FAIL,
-  TST_EXP_PASS, TST_RAISE_SIGSTOP, tst_res, type LoadedCode,
+  TST_EXP_PASS, TST_RAISE_SIGSTOP, tst_res, type LoadedCode, tst_strword,
 } from "../../../../src/ltp/index.js";
 
 interface Tcase {
@@ -72,8 +72,6 @@ const tcases: readonly Tcase[] = [
   { request: POKE, addr: offsetof_regs("eflags"), data: -1, exp: 0, value: 0x54fd7n, name: "eflags = all ones" },
 ];
 
-const hex = (v: bigint | null): string => (v === null ? "error" : `0x${v.toString(16)}`);
-
 let code: LoadedCode;
 
 export default defineTest({
@@ -94,12 +92,12 @@ export default defineTest({
     } else if (tc.request === PEEK) {
       const v = await ptrace_peek(PEEK, pid, tc.addr);
       if (v === null) tst_res(TFAIL | TERRNO, `${what} failed`);
-      else if (v !== tc.value) tst_res(TFAIL, `${what} read ${hex(v)}, expected ${hex(tc.value!)}`);
-      else tst_res(TPASS, `${what} read ${hex(v)}`);
+      else if (v !== tc.value) tst_res(TFAIL, `${what} read ${tst_strword(v)}, expected ${tst_strword(tc.value!)}`);
+      else tst_res(TPASS, `${what} read ${tst_strword(v)}`);
     } else if (await TST_EXP_PASS(ptrace(POKE, pid, tc.addr, tc.data!), what) && tc.value !== undefined) {
       const v = await ptrace_peek(PEEK, pid, tc.addr);
-      if (v === tc.value) tst_res(TPASS, `it reads back ${hex(v)}`);
-      else tst_res(TFAIL | (v === null ? TERRNO : 0), `it reads back ${hex(v)}, expected ${hex(tc.value)}`);
+      if (v === tc.value) tst_res(TPASS, `it reads back ${tst_strword(v)}`);
+      else tst_res(TFAIL | (v === null ? TERRNO : 0), `it reads back ${tst_strword(v)}, expected ${tst_strword(tc.value)}`);
     }
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);

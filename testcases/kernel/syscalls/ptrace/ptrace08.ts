@@ -26,7 +26,7 @@
 import {
   defineTest, EINVAL, EIO, offsetof_debugreg, PTRACE_KILL, PTRACE_PEEKUSER, PTRACE_POKEUSER, ptrace, ptrace_peek,
   SAFE_PTRACE, SAFE_WAITPID, TFAIL, TPASS, TERRNO, tst_fork_tracee, tst_load_code, TST_EXP_FAIL, TST_EXP_PASS,
-  TST_RAISE_SIGSTOP, tst_res, type LoadedCode,
+  TST_RAISE_SIGSTOP, tst_res, type LoadedCode, tst_strword,
 } from "../../../../src/ltp/index.js";
 
 const KERNEL_ADDR = 0xffffffff81000000;
@@ -61,8 +61,6 @@ const tcases: readonly Tcase[] = [
   { dr: 7, value: 0x80001, exp: EINVAL, before: [[0, "user"], [7, 0x701]], desc: "DR7 = 0x80001 after DR7 = 0x701" },
 ];
 
-const hex = (v: bigint | null): string => (v === null ? "error" : `0x${v.toString(16)}`);
-
 let code: LoadedCode;
 
 function valueOf(v: number | "user"): number {
@@ -95,14 +93,14 @@ export default defineTest({
       if (await TST_EXP_FAIL(ptrace(PTRACE_POKEUSER, pid, off, value), tc.exp, tc.desc) && tc.dr !== 4 && tc.dr !== 5) {
         const now = await ptrace_peek(PTRACE_PEEKUSER, pid, off);
         if (now === null) tst_res(TFAIL | TERRNO, `PTRACE_PEEKUSER DR${tc.dr} failed`);
-        else if (now === asWord(value)) tst_res(TFAIL, `DR${tc.dr} reads ${hex(now)}, the value refused`);
-        else if (now !== old) tst_res(TFAIL, `DR${tc.dr} reads ${hex(now)}, it was ${hex(old)}`);
-        else tst_res(TPASS, `DR${tc.dr} still reads ${hex(now)}`);
+        else if (now === asWord(value)) tst_res(TFAIL, `DR${tc.dr} reads ${tst_strword(now)}, the value refused`);
+        else if (now !== old) tst_res(TFAIL, `DR${tc.dr} reads ${tst_strword(now)}, it was ${tst_strword(old)}`);
+        else tst_res(TPASS, `DR${tc.dr} still reads ${tst_strword(now)}`);
       }
     } else if (await TST_EXP_PASS(ptrace(PTRACE_POKEUSER, pid, off, value), tc.desc)) {
       const now = await ptrace_peek(PTRACE_PEEKUSER, pid, off);
-      if (now === asWord(value)) tst_res(TPASS, `DR${tc.dr} reads back ${hex(now)}`);
-      else tst_res(TFAIL | (now === null ? TERRNO : 0), `DR${tc.dr} reads back ${hex(now)}, expected ${hex(asWord(value))}`);
+      if (now === asWord(value)) tst_res(TPASS, `DR${tc.dr} reads back ${tst_strword(now)}`);
+      else tst_res(TFAIL | (now === null ? TERRNO : 0), `DR${tc.dr} reads back ${tst_strword(now)}, expected ${tst_strword(asWord(value))}`);
     }
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);

@@ -7,8 +7,8 @@
  * si_addr = rip.
  */
 import {
-  defineTest, PTRACE_KILL, PTRACE_SINGLESTEP, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, TFAIL, tst_fork_tracee,
-  tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res, tst_strstatus, TPASS, TRAP_TRACE,
+  defineTest, PTRACE_KILL, PTRACE_SINGLESTEP, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, tst_checks, tst_fork_tracee,
+  tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_strstatus, TRAP_TRACE,
   type LoadedCode, W_STOPCODE,
 } from "../../../../src/ltp/index.js";
 
@@ -34,18 +34,16 @@ export default defineTest({
   },
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
-    let ok = true;
+    const { check, pass } = tst_checks();
     for (const [from, to] of STEPS) {
       const status = await tst_ptrace_resume(pid, PTRACE_SINGLESTEP);
       const rip = Number((await SAFE_GETREGS(pid)).rip);
       const info = await tst_getsiginfo(pid);
       const len = code.labels[to]! - code.labels[from]!;
-      if (status !== W_STOPCODE(SIGTRAP) || rip !== code.labels[to] || info.code !== TRAP_TRACE || info.addr !== rip) {
-        ok = false;
-        tst_res(TFAIL, `step over ${from} (${len} bytes): tracee ${tst_strstatus(status)}, rip +${rip - code.labels[from]!}, si_code ${info.code}, si_addr 0x${info.addr.toString(16)}`);
-      }
+      check(status === W_STOPCODE(SIGTRAP) && rip === code.labels[to] && info.code === TRAP_TRACE && info.addr === rip,
+        `step over ${from} (${len} bytes): tracee ${tst_strstatus(status)}, rip +${rip - code.labels[from]!}, si_code ${info.code}, si_addr 0x${info.addr.toString(16)}`);
     }
-    if (ok) tst_res(TPASS, `${STEPS.length} single-steps advanced rip by each instruction's length (1, 3, 5, 10, 1, 1), SIGTRAP TRAP_TRACE each`);
+    pass(`${STEPS.length} single-steps advanced rip by each instruction's length (1, 3, 5, 10, 1, 1), SIGTRAP TRAP_TRACE each`);
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

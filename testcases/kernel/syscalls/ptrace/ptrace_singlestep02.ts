@@ -8,8 +8,8 @@
  */
 import {
   defineTest, offsetof_debugreg, PTRACE_CONT, PTRACE_KILL, PTRACE_PEEKUSER, PTRACE_POKEUSER, PTRACE_SINGLESTEP,
-  SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, TFAIL, tst_fork_tracee, tst_load_code, tst_ptrace_resume,
-  TST_RAISE_SIGSTOP, tst_res, tst_strstatus, TPASS, type LoadedCode, W_STOPCODE,
+  SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, tst_fork_tracee, tst_load_code, tst_ptrace_resume,
+  TST_RAISE_SIGSTOP, tst_strstatus, type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
 const DR6 = offsetof_debugreg(6);
@@ -31,11 +31,8 @@ export default defineTest({
   },
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
-    let ok = true;
     const dr6 = async (): Promise<number> => SAFE_PTRACE(PTRACE_PEEKUSER, pid, DR6);
-    const check = (cond: boolean, msg: string): void => {
-      if (!cond) { ok = false; tst_res(TFAIL, msg); }
-    };
+    const { check, pass } = tst_checks();
     // Continues to the int3 at `bp` and returns DR6 there.
     const contToInt3 = async (bp: string): Promise<number> => {
       const status = await tst_ptrace_resume(pid, PTRACE_CONT);
@@ -61,7 +58,7 @@ export default defineTest({
     v = await contToInt3("bp2");
     check(v === 0, `int3 stop after clearing DR6: DR6 0x${v.toString(16)}, expected 0 (int3 does not set DR6)`);
 
-    if (ok) tst_res(TPASS, "a step sets DR6.BS (0xffff4ff0); int3 leaves DR6 alone: 0 when the tracer cleared it, the stale BS when not");
+    pass("a step sets DR6.BS (0xffff4ff0); int3 leaves DR6 alone: 0 when the tracer cleared it, the stale BS when not");
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

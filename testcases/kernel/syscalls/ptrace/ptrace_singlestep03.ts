@@ -9,8 +9,8 @@
  */
 import {
   defineTest, offsetof_regs, PTRACE_CONT, PTRACE_KILL, PTRACE_PEEKUSER, PTRACE_SINGLESTEP, SAFE_GETREGS, SAFE_PTRACE,
-  SAFE_WAITPID, SIGTRAP, TFAIL, tst_fork_tracee, tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP,
-  tst_res, tst_strstatus, TPASS, TRAP_TRACE, type LoadedCode, W_STOPCODE,
+  SAFE_WAITPID, SIGTRAP, tst_fork_tracee, tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP,
+  tst_strstatus, TRAP_TRACE, type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
 const X86_EFLAGS_TF = 0x100;
@@ -36,10 +36,7 @@ export default defineTest({
   },
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
-    let ok = true;
-    const check = (cond: boolean, msg: string): void => {
-      if (!cond) { ok = false; tst_res(TFAIL, msg); }
-    };
+    const { check, pass } = tst_checks();
 
     // The two nops, pushfq and or: the debugger's TF must not show.
     for (let i = 0; i < 4; i++) {
@@ -64,7 +61,7 @@ export default defineTest({
         `PTRACE_CONT with the tracee's TF: tracee ${tst_strstatus(status)}, rip 0x${regs.rip.toString(16)} (expected ${to} 0x${code.labels[to]!.toString(16)}), si_code ${info.code}, eflags 0x${regs.eflags.toString(16)}`);
     }
 
-    if (ok) tst_res(TPASS, "forced TF hidden from GETREGS/PEEKUSER; the tracee's own TF (popfq) is visible and makes PTRACE_CONT stop after each instruction with TRAP_TRACE");
+    pass("forced TF hidden from GETREGS/PEEKUSER; the tracee's own TF (popfq) is visible and makes PTRACE_CONT stop after each instruction with TRAP_TRACE");
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

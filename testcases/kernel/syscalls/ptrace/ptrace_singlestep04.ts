@@ -11,8 +11,8 @@
 import {
   defineTest, offsetof_debugreg, offsetof_regs, PTRACE_CONT, PTRACE_KILL, PTRACE_PEEKTEXT, PTRACE_PEEKUSER,
   PTRACE_POKETEXT, PTRACE_POKEUSER, PTRACE_SINGLESTEP, ptrace_peek, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP,
-  TBROK, TERRNO, TFAIL, tst_brk, tst_fork_tracee, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res,
-  tst_strstatus, TPASS, type LoadedCode, W_STOPCODE,
+  TBROK, TERRNO, tst_brk, tst_fork_tracee, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res,
+  tst_strstatus, type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
 const DR6 = offsetof_debugreg(6);
@@ -37,10 +37,7 @@ export default defineTest({
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
     const bp = code.labels.bkpt!;
-    let ok = true;
-    const check = (cond: boolean, msg: string): void => {
-      if (!cond) { ok = false; tst_res(TFAIL, msg); }
-    };
+    const { check, pass } = tst_checks();
     // Resumes with DR6 cleared; the stop's rip and whether DR6.BS says it was a step.
     const resume = async (request: number, what: string): Promise<{ rip: number; bs: boolean }> => {
       await SAFE_PTRACE(PTRACE_POKEUSER, pid, DR6, 0);
@@ -68,7 +65,7 @@ export default defineTest({
     const end = await resume(PTRACE_CONT, "PTRACE_CONT after the nop");
     check(end.rip === code.labels.done! + 1, `PTRACE_CONT ran to rip 0x${end.rip.toString(16)}, expected done+1 0x${(code.labels.done! + 1).toString(16)}`);
 
-    if (ok) tst_res(TPASS, "breakpoint and step stops both had rip - 1 == bp; DR6.BS was clear at the breakpoint and set after the step");
+    pass("breakpoint and step stops both had rip - 1 == bp; DR6.BS was clear at the breakpoint and set after the step");
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

@@ -7,8 +7,8 @@
  */
 import {
   defineTest, offsetof_debugreg, PTRACE_KILL, PTRACE_PEEKUSER, PTRACE_POKEUSER, PTRACE_SINGLESTEP, SAFE_GETREGS,
-  SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, TFAIL, tst_fork_tracee, tst_getsiginfo, tst_load_code, tst_ptrace_resume,
-  TST_RAISE_SIGSTOP, tst_res, tst_strstatus, TPASS, TRAP_BRKPT, type LoadedCode, W_STOPCODE,
+  SAFE_PTRACE, SAFE_WAITPID, SIGTRAP, tst_fork_tracee, tst_getsiginfo, tst_load_code, tst_ptrace_resume,
+  TST_RAISE_SIGSTOP, tst_strstatus, TRAP_BRKPT, type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
 const DR6 = offsetof_debugreg(6);
@@ -31,10 +31,7 @@ export default defineTest({
   },
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
-    let ok = true;
-    const check = (cond: boolean, msg: string): void => {
-      if (!cond) { ok = false; tst_res(TFAIL, msg); }
-    };
+    const { check, pass } = tst_checks();
 
     let status = await tst_ptrace_resume(pid, PTRACE_SINGLESTEP);
     let regs = await SAFE_GETREGS(pid);
@@ -52,7 +49,7 @@ export default defineTest({
     check(info.signo === SIGTRAP && info.code === TRAP_BRKPT, `step over syscall: si_signo ${info.signo}, si_code ${info.code}, expected SIGTRAP TRAP_BRKPT (${TRAP_BRKPT})`);
     check(dr6 === 0, `step over syscall: DR6 0x${dr6.toString(16)}, expected 0 (left as cleared)`);
 
-    if (ok) tst_res(TPASS, "step over syscall (getpid) stopped after it with rax = pid, orig_rax 39, SIGTRAP TRAP_BRKPT, DR6 untouched");
+    pass("step over syscall (getpid) stopped after it with rax = pid, orig_rax 39, SIGTRAP TRAP_BRKPT, DR6 untouched");
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

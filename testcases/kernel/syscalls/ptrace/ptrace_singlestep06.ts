@@ -7,8 +7,8 @@
  */
 import {
   defineTest, PTRACE_CONT, PTRACE_KILL, PTRACE_SINGLESTEP, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SI_KERNEL, SIGTRAP,
-  TFAIL, tst_fork_tracee, tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res, tst_strstatus,
-  TPASS, type LoadedCode, W_STOPCODE,
+  tst_fork_tracee, tst_getsiginfo, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_strstatus,
+  type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
 const X86_EFLAGS_TF = 0x100;
@@ -31,10 +31,7 @@ export default defineTest({
   },
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
-    let ok = true;
-    const check = (cond: boolean, msg: string): void => {
-      if (!cond) { ok = false; tst_res(TFAIL, msg); }
-    };
+    const { check, pass } = tst_checks();
 
     for (let i = 0; i < STEPS; i++) {
       const status = await tst_ptrace_resume(pid, PTRACE_SINGLESTEP);
@@ -52,7 +49,7 @@ export default defineTest({
     check(regs.rbx === BigInt(INCS), `rbx ${regs.rbx} at the int3 (${before} after the steps), expected all ${INCS} incs run`);
     check(!(Number(regs.eflags) & X86_EFLAGS_TF), `eflags at the int3 0x${regs.eflags.toString(16)}, expected no TF`);
 
-    if (ok) tst_res(TPASS, `${STEPS} steps then PTRACE_CONT: one stop, at the int3 (SI_KERNEL), all ${INCS} incs run, no TF`);
+    pass(`${STEPS} steps then PTRACE_CONT: one stop, at the int3 (SI_KERNEL), all ${INCS} incs run, no TF`);
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

@@ -10,8 +10,8 @@
  */
 import {
   defineTest, malloc, pokeU64, PTRACE_CONT, PTRACE_KILL, PTRACE_SINGLESTEP, SA_RESTORER, SAFE_GETREGS, SAFE_PTRACE,
-  SAFE_WAITPID, SIGTRAP, SIGUSR1, syscall, TBROK, TERRNO, TFAIL, tst_brk, tst_fork_tracee, tst_getsiginfo,
-  tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res, tst_strstatus, TPASS, TRAP_TRACE, type LoadedCode, W_STOPCODE,
+  SAFE_WAITPID, SIGTRAP, SIGUSR1, syscall, TBROK, TERRNO, tst_brk, tst_fork_tracee, tst_getsiginfo,
+  tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_strstatus, TRAP_TRACE, type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
 const X86_EFLAGS_TF = 0x100;
@@ -47,10 +47,7 @@ restorer:
   async test_all() {
     const pid = await tst_fork_tracee(code.addr, install_handler);
     const handler = code.labels.handler!;
-    let ok = true;
-    const check = (cond: boolean, msg: string): void => {
-      if (!cond) { ok = false; tst_res(TFAIL, msg); }
-    };
+    const { check, pass } = tst_checks();
 
     let status = await tst_ptrace_resume(pid, PTRACE_SINGLESTEP, SIGUSR1);
     let regs = await SAFE_GETREGS(pid);
@@ -72,7 +69,7 @@ restorer:
     check(status === TRAPPED && Number(regs.rip) === code.labels.done! + 1,
       `PTRACE_CONT from the handler: tracee ${tst_strstatus(status)}, rip 0x${regs.rip.toString(16)}, expected the int3 after the signal's return 0x${(code.labels.done! + 1).toString(16)}`);
 
-    if (ok) tst_res(TPASS, "SINGLESTEP with SIGUSR1 stopped at the handler (si_code 5, no TF, rdi 10), stepped in it (TRAP_TRACE), and CONT returned through rt_sigreturn to the int3");
+    pass("SINGLESTEP with SIGUSR1 stopped at the handler (si_code 5, no TF, rdi 10), stepped in it (TRAP_TRACE), and CONT returned through rt_sigreturn to the int3");
     await SAFE_PTRACE(PTRACE_KILL, pid);
     await SAFE_WAITPID(pid);
   },

@@ -7,13 +7,14 @@
 import type { Task } from "../../../include/linux/sched.js";
 import { EFAULT, EINVAL, EIO } from "../../../include/uapi/errno.js";
 import { PTRACE_GETREGS, PTRACE_PEEKUSER, PTRACE_POKEUSER, PTRACE_SETREGS } from "../../../include/uapi/ptrace.js";
-import { putUserLong, ulong, type ArchPtrace } from "../../../kernel/ptrace.js";
+import { putWord, type ArchPtrace } from "../../../kernel/ptrace.js";
+import { ulongBig } from "../../../mm/util.js";
 import { AC, AF, CF, DF, NT, OF, PF, RF, SF, TF, ZF } from "../cpu/regs.js";
 import { DR6_FIXED } from "../cpu/results.js";
 import {
   GPR_OF_FIELD, SIZEOF_USER, USER_DEBUGREG_OFFSET, USER_REGS_FIELDS, USER_REGS_SIZE, type UserRegsField,
 } from "../include/asm/ptrace.js";
-import { taskPtRegs, userDisableSingleStep, userEnableBlockStep, userEnableSingleStep } from "./step.js";
+import { x86PtRegs, userDisableSingleStep, userEnableBlockStep, userEnableSingleStep } from "./step.js";
 
 /** TASK_SIZE_MAX of 4-level paging: the first address user breakpoints and fs_base may not reach. */
 const TASK_SIZE_MAX = 2n ** 47n - 4096n;
@@ -38,6 +39,8 @@ interface HwBreakpoint {
 /** struct thread_struct's debug and segment state. A fork child starts with none (copy_thread()). */
 export interface X86Thread {
   readonly bps: (HwBreakpoint | null)[];
+  /** The enabled execution breakpoints, kept as the breakpoints change: what the CPU checks before each instruction. */
+  execBps: readonly ExecBreakpoint[];
   /** virtual_dr6: DR6 as the tracer sees it after the last debug exception, positive polarity. */
   virtualDr6: bigint;
   /** ptrace_dr7: DR7 as the tracer last wrote it successfully. */
@@ -48,24 +51,30 @@ export interface X86Thread {
   readonly selectors: Record<"ds" | "es" | "fs" | "gs", number>;
 }
 
+/** An enabled execution breakpoint: its number (the DR_TRAPn bit) and address. */
+export interface ExecBreakpoint {
+  readonly n: number;
+  readonly addr: bigint;
+}
+
 const threads = new WeakMap<Task, X86Thread>();
+const NO_BREAKPOINTS: readonly ExecBreakpoint[] = [];
 
 export function x86Thread(task: Task): X86Thread {
   let t = threads.get(task);
   if (!t) {
-    t = { bps: [null, null, null, null], virtualDr6: 0n, ptraceDr7: 0n, fsBase: 0n, gsBase: 0n, selectors: { ds: 0, es: 0, fs: 0, gs: 0 } };
+    t = {
+      bps: [null, null, null, null], execBps: NO_BREAKPOINTS, virtualDr6: 0n, ptraceDr7: 0n, fsBase: 0n, gsBase: 0n,
+      selectors: { ds: 0, es: 0, fs: 0, gs: 0 },
+    };
     threads.set(task, t);
   }
   return t;
 }
 
 /** The breakpoints the CPU checks before each instruction: enabled execution breakpoints. */
-export function execBreakpoints(task: Task): { readonly n: number; readonly addr: bigint }[] {
-  const t = threads.get(task);
-  if (!t) return [];
-  const out: { n: number; addr: bigint }[] = [];
-  t.bps.forEach((bp, n) => { if (bp && !bp.disabled && bp.type === TYPE_EXECUTE) out.push({ n, addr: bp.addr }); });
-  return out;
+export function execBreakpoints(task: Task): readonly ExecBreakpoint[] {
+  return threads.get(task)?.execBps ?? NO_BREAKPOINTS;
 }
 
 function fieldAt(offset: number): UserRegsField {
@@ -74,7 +83,7 @@ function fieldAt(offset: number): UserRegsField {
 
 /** getreg(): one slot of user_regs_struct; a TF the debugger forced reads as clear (get_flags()). */
 function getreg(child: Task, offset: number): bigint {
-  const regs = taskPtRegs(child);
+  const regs = x86PtRegs(child);
   const field = fieldAt(offset);
   const gpr = GPR_OF_FIELD[field];
   if (gpr !== undefined) return regs.get(gpr);
@@ -97,7 +106,7 @@ function getreg(child: Task, offset: number): bigint {
  * from then on; one it clears while it forced TF stays set).
  */
 function putreg(child: Task, offset: number, value: bigint): number {
-  const regs = taskPtRegs(child);
+  const regs = x86PtRegs(child);
   const field = fieldAt(offset);
   const gpr = GPR_OF_FIELD[field];
   if (gpr !== undefined) {
@@ -162,6 +171,7 @@ function setBreakpoint(t: X86Thread, n: number, addr: bigint, len: number, type:
   const err = validBreakpoint(addr, f.len, type);
   if (err) return err;
   t.bps[n] = { addr, len: f.len, type, disabled };
+  t.execBps = t.bps.flatMap((bp, i) => (bp && !bp.disabled && bp.type === TYPE_EXECUTE ? [{ n: i, addr: bp.addr }] : []));
   return 0;
 }
 
@@ -248,12 +258,12 @@ function archPtrace(task: Task, child: Task, request: number, addr: number, data
       let tmp = 0n;
       if (addr < USER_REGS_SIZE) tmp = getreg(child, addr);
       else if (addr >= USER_DEBUGREG_OFFSET && addr <= DEBUGREG_END) tmp = getDebugreg(child, (addr - USER_DEBUGREG_OFFSET) / 8);
-      return putUserLong(task, data, tmp);
+      return putWord(task, data, tmp);
     }
     case PTRACE_POKEUSER:
       if (!Number.isInteger(addr) || addr < 0 || addr % 8 || addr >= SIZEOF_USER) return -EIO;
-      if (addr < USER_REGS_SIZE) return putreg(child, addr, ulong(data));
-      if (addr >= USER_DEBUGREG_OFFSET && addr <= DEBUGREG_END) return setDebugreg(child, (addr - USER_DEBUGREG_OFFSET) / 8, ulong(data));
+      if (addr < USER_REGS_SIZE) return putreg(child, addr, ulongBig(data));
+      if (addr >= USER_DEBUGREG_OFFSET && addr <= DEBUGREG_END) return setDebugreg(child, (addr - USER_DEBUGREG_OFFSET) / 8, ulongBig(data));
       return -EIO;
     case PTRACE_GETREGS: {
       const b = new Uint8Array(USER_REGS_SIZE);

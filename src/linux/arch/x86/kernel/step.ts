@@ -8,10 +8,11 @@
 import type { Task } from "../../../include/linux/sched.js";
 import { TF } from "../cpu/regs.js";
 import type { X86PtRegs } from "../include/asm/ptrace.js";
+import { taskPtRegs } from "../../../kernel/entry/common.js";
 
-/** The tracee's saved registers (made on first need, as a task that never entered the slow path has none yet). */
-export function taskPtRegs(task: Task): X86PtRegs {
-  return (task.regs ??= task.kernel.entry.newRegs(task.mm?.startStack ?? 0)) as X86PtRegs;
+/** The tracee's saved registers: pt_regs of x86_64. */
+export function x86PtRegs(task: Task): X86PtRegs {
+  return taskPtRegs(task) as X86PtRegs;
 }
 
 /**
@@ -37,7 +38,7 @@ function isSettingTrapFlag(task: Task, regs: X86PtRegs): boolean {
  * block step may be tried).
  */
 function enableSingleStep(child: Task): boolean {
-  const regs = taskPtRegs(child);
+  const regs = x86PtRegs(child);
   // After a step into a syscall the kernel cleared TF; a TF the tracee owned must come back.
   if (child.singleStep) regs.rflags |= TF;
   child.singleStep = true;
@@ -76,6 +77,6 @@ export function userDisableSingleStep(child: Task): void {
   child.singleStep = false;
   if (child.forcedTf) {
     child.forcedTf = false;
-    taskPtRegs(child).rflags &= ~TF;
+    x86PtRegs(child).rflags &= ~TF;
   }
 }
