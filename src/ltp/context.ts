@@ -1,5 +1,5 @@
 import type { Results } from "./tst_res.js";
-import type { Target, UserProcess } from "./target.js";
+import type { Target, UserProcess } from "../targets/target.js";
 
 /** What the test library knows about the job running in this thread. */
 export interface JobContext {

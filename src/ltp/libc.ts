@@ -7,7 +7,7 @@ import { ENOSYS } from "../linux/include/uapi/errno.js";
 import { AT_FDCWD, O_CREAT, O_TRUNC, O_WRONLY } from "../linux/include/uapi/fcntl.js";
 import { SIGCHLD } from "../linux/include/uapi/signal.js";
 import { job, sysno } from "./context.js";
-import { UserFault, type UserProcess } from "./target.js";
+import { UserFault, type UserProcess } from "../targets/target.js";
 
 const errnos = new WeakMap<UserProcess, number>();
 

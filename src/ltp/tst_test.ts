@@ -6,7 +6,7 @@ import { setJob, type JobContext } from "./context.js";
 import { chdir, cloneProcess, errno, FORK_FLAGS, mkdir, waitpid, _exit } from "./libc.js";
 import { kill } from "./signal.js";
 import { libcStart } from "./stdlib.js";
-import type { MachineExit, ProgramImage, Target } from "./target.js";
+import type { MachineExit, ProgramImage, Target } from "../targets/target.js";
 import { exitStatusFor } from "./tst_child.js";
 import { checkKconfigSyntax, unmetKconfigs } from "./tst_kconfig.js";
 import { optionsHelp, parseOptions } from "./tst_options.js";

@@ -8,7 +8,7 @@ import type { LinkedKernel } from "../linux/kbuild/link.js";
 import {
   UserFault, type EnosysExplanation, type MachineExit, type ProgramImage, type Target, type UserFunction,
   type UserMemory, type UserProcess,
-} from "../ltp/target.js";
+} from "./target.js";
 import { resolveSyscall } from "../resolver/resolve.js";
 
 const numberTables = new WeakMap<LinkedKernel, Map<string, number>>();
