@@ -10,9 +10,9 @@ import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link, type LinkedKernel } from "../src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../src/targets/emulated.js";
-import { runTest, type TestCase } from "../src/ltp/tst_test.js";
-import { malloc, pokeBytes, waitpid } from "../src/ltp/libc.js";
-import { fork } from "../src/ltp/unistd.js";
+import { runTest, type TestCase } from "../src/ltp/lib/tst_test.js";
+import { malloc, pokeBytes, waitpid } from "../src/ltp/libc/libc.js";
+import { fork } from "../src/ltp/libc/fork.js";
 import { fmtRate, runCReference } from "./reference.js";
 import { rateInTest } from "./in_test.js";
 

@@ -1,7 +1,7 @@
 import type { LinkedKernel } from "../src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../src/targets/emulated.js";
-import { defineTest, runTest } from "../src/ltp/tst_test.js";
-import { tst_res, TPASS } from "../src/ltp/tst_res.js";
+import { defineTest, runTest } from "../src/ltp/lib/tst_test.js";
+import { tst_res, TPASS } from "../src/ltp/lib/tst_res.js";
 
 /**
  * Operations per second of `op`, run `n` times by a testcase on a booted kernel (after

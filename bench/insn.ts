@@ -6,7 +6,7 @@
  * the interpreter alone has to be far faster than that.
  */
 import { PagedMemory, X86Regs, cpuFor, type RunResult } from "../src/linux/arch/x86/cpu/index.js";
-import { assemble } from "../src/ltp/x86_asm.js";
+import { assemble } from "../src/ltp/lib/x86_asm/assemble.js";
 import { fmtRate } from "./reference.js";
 
 const CODE = 0x401000n;

@@ -7,7 +7,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { loadConfig } from "../dist/src/runner/configs.js";
 import { link } from "../dist/src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../dist/src/targets/emulated.js";
-import { runTest } from "../dist/src/ltp/tst_test.js";
+import { runTest } from "../dist/src/ltp/lib/tst_test.js";
 import { loadTestcase } from "../dist/src/runner/testcases.js";
 
 const MAIN = resolve("dist/src/cli/main.js");

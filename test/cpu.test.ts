@@ -18,7 +18,7 @@ import {
   X86Regs, PagedMemory, decode, formatInstruction, step, run, cpuFor, SINGLE_STEP_TRAP, DR6_BS,
   CF, PF, AF, ZF, SF, TF, IF, DF, OF, RF, RFLAGS_INIT,
 } from "../dist/src/linux/arch/x86/cpu/index.js";
-import { assemble, assembleProgram, AsmError } from "../dist/src/ltp/x86_asm.js";
+import { assemble, assembleProgram, AsmError } from "../dist/src/ltp/lib/x86_asm/assemble.js";
 
 /* ---- memory: PagedMemory, pages with r/w/x permissions (map, poke and peek are the loader's) ---- */
 

@@ -15,7 +15,7 @@ import t from "tap";
 import { loadConfig } from "../dist/src/runner/configs.js";
 import { link } from "../dist/src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../dist/src/targets/emulated.js";
-import { defineTest, runTest } from "../dist/src/ltp/tst_test.js";
+import { defineTest, runTest } from "../dist/src/ltp/lib/tst_test.js";
 import { commitCreds, userCred } from "../dist/src/linux/kernel/cred.js";
 import * as ltp from "../dist/src/ltp/index.js";
 

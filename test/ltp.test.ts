@@ -2,9 +2,9 @@ import t from "tap";
 import { loadConfig } from "../dist/src/runner/configs.js";
 import { link } from "../dist/src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../dist/src/targets/emulated.js";
-import { defineTest, runTest } from "../dist/src/ltp/tst_test.js";
+import { defineTest, runTest } from "../dist/src/ltp/lib/tst_test.js";
 import * as ltp from "../dist/src/ltp/index.js";
-import { unmetKconfigs } from "../dist/src/ltp/tst_kconfig.js";
+import { unmetKconfigs } from "../dist/src/ltp/lib/tst_kconfig.js";
 
 const linkedCache = new Map<string, ReturnType<typeof link>>();
 function run(config: string, desc: Parameters<typeof defineTest>[0], seed = 1) {

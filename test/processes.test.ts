@@ -13,7 +13,7 @@
  * Imports are from ../dist (the runner's module instances), never from ../src.
  */
 import t from "tap";
-import { defineTest } from "../dist/src/ltp/tst_test.js";
+import { defineTest } from "../dist/src/ltp/lib/tst_test.js";
 import { clean as cleanBody, linked, run as runBody, sys, type RunOptions } from "./harness/emulated.js";
 import { commitCreds, userCred } from "../dist/src/linux/kernel/cred.js";
 import { resolveSyscall } from "../dist/src/resolver/resolve.js";

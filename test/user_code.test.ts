@@ -9,7 +9,7 @@ import * as ltp from "../dist/src/ltp/index.js";
 import { clean, run } from "./harness/emulated.js";
 import { MmStruct, VM_EXEC, VM_READ, VM_WRITE } from "../dist/src/linux/mm/mm.js";
 import { run as cpuRun, X86Regs } from "../dist/src/linux/arch/x86/cpu/index.js";
-import { assemble } from "../dist/src/ltp/x86_asm.js";
+import { assemble } from "../dist/src/ltp/lib/x86_asm/assemble.js";
 
 const SIGILL = 4, SIGTRAP = 5, SIGSEGV = 11, ENOSYS = 38, SA_SIGINFO = 4, SA_RESETHAND = 0x80000000, SEGV_MAPERR = 1, SEGV_ACCERR = 2;
 

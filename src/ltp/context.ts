@@ -1,4 +1,4 @@
-import type { Results } from "./tst_res.js";
+import type { Results } from "./lib/tst_res.js";
 import type { Target, UserProcess } from "../targets/target.js";
 
 /** What the test library knows about the job running in this thread. */

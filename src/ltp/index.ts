@@ -2,51 +2,51 @@
  * The LTP test API for testcases: the only module they import. It mirrors LTP's tst_test.h,
  * the SAFE_ macros, lapi/ wrappers and the libc calls a C testcase would make.
  */
-export { defineTest, type TestCase, type TestDescription } from "./tst_test.js";
-export { TBROK, TCONF, TERRNO, TFAIL, TINFO, TPASS, TTERRNO, TWARN, tst_brk, tst_checks, tst_res } from "./tst_res.js";
-export { TEST, TST_EXP_EQ_LI, TST_EXP_EXPR, TST_EXP_FAIL, TST_EXP_PASS, type TestResult } from "./tst_test_macros.js";
-export { tst_syscall } from "./tst_syscall.js";
-export { tst_option, tst_parse_int } from "./tst_options.js";
-export { tst_kconfig_get } from "./tst_kconfig.js";
-export { tst_alloc, tst_strdup } from "./tst_buffers.js";
+export { defineTest, type TestCase, type TestDescription } from "./lib/tst_test.js";
+export { TBROK, TCONF, TERRNO, TFAIL, TINFO, TPASS, TTERRNO, TWARN, tst_brk, tst_checks, tst_res } from "./lib/tst_res.js";
+export { TEST, TST_EXP_EQ_LI, TST_EXP_EXPR, TST_EXP_FAIL, TST_EXP_PASS, type TestResult } from "./lib/tst_test_macros.js";
+export { tst_syscall } from "./lapi/syscalls.js";
+export { tst_option, tst_parse_int } from "./lib/tst_options.js";
+export { tst_kconfig_get } from "./lib/tst_kconfig.js";
+export { tst_alloc, tst_strdup } from "./lib/tst_buffers.js";
 export {
   ltp_clone, SAFE_CLOSE, SAFE_CREAT, SAFE_DUP, SAFE_FCNTL, SAFE_FILE_PRINTF, SAFE_FILE_READ, SAFE_FILE_SCANF,
   SAFE_FORK, SAFE_FSTAT, SAFE_GETRLIMIT, SAFE_KILL, SAFE_LSEEK, SAFE_MALLOC, SAFE_MEMALIGN, SAFE_MKFIFO, SAFE_MKNOD,
   SAFE_MMAP, SAFE_MPROTECT, SAFE_MUNMAP, SAFE_OPEN, SAFE_PIPE, SAFE_PIPE2, SAFE_PREAD, SAFE_PWRITE, SAFE_READ,
   SAFE_RMDIR, SAFE_SETENV, SAFE_SETRLIMIT, SAFE_STAT, SAFE_UNLINK, SAFE_WAIT, SAFE_WAITPID, SAFE_WRITE,
   tst_fill_file, tst_get_unused_pid, tst_reap_children,
-} from "./tst_safe_macros.js";
+} from "./lib/tst_safe_macros.js";
 export {
   chdir, close, creat, dup, dup2, dup3, errno, exit, fcntl, free, getpid, getppid, gettid, getuid, lseek, malloc,
   mkdir, open, pause, peekBytes, peekInt, peekString, peekU64, pokeBytes, pokeInt, pokeString, pokeU64, read,
   strdup, syscall, wait, wait4, waitid, waitpid, write, _exit, type ChildBody, type WaitidInfo,
-} from "./libc.js";
-export { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink, unlinkat, vfork } from "./unistd.js";
-export { argv, environ, getenv, memalign, putenv, setenv, unsetenv } from "./stdlib.js";
+} from "./libc/libc.js";
+export { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink, unlinkat, vfork } from "./libc/fork.js";
+export { argv, environ, getenv, memalign, putenv, setenv, unsetenv } from "./libc/stdlib.js";
 export {
   fstat, fstatat, fstatfs, lstat, mkfifo, mknod, readStat, readStatfs, sizeofStat, stat, statfs, tst_fs_type,
   tst_fs_type_name, TST_RAMFS_MAGIC, TST_TMPFS_MAGIC, type Stat,
-} from "./stat.js";
-export { iovec, readv, writev } from "./uio.js";
-export { brk, mmap, mprotect, munmap, sbrk } from "./mman.js";
-export { tst_load_code, tst_run_code, tst_run_code_at, TST_CODE_STACK_SIZE, type LoadedCode } from "./x86_code.js";
+} from "./libc/stat.js";
+export { iovec, readv, writev } from "./libc/uio.js";
+export { brk, mmap, mprotect, munmap, sbrk } from "./libc/mman.js";
+export { tst_load_code, tst_run_code, tst_run_code_at, TST_CODE_STACK_SIZE, type LoadedCode } from "./lib/tst_code.js";
 export {
   offsetof_debugreg, offsetof_regs, peek_user_regs, poke_user_regs, ptrace, ptrace_peek, SAFE_GETREGS, SAFE_PTRACE,
   USER_REGS_SIZE, type UserRegs, type UserRegsField,
-} from "./ptrace.js";
+} from "./libc/ptrace.js";
 export * from "../linux/include/uapi/ptrace.js";
-export { TST_RAISE_SIGSTOP, tst_fork_tracee, tst_getsiginfo, tst_ptrace_resume, tst_strstatus, tst_strword } from "./tst_ptrace.js";
+export { TST_RAISE_SIGSTOP, tst_fork_tracee, tst_getsiginfo, tst_ptrace_resume, tst_strstatus, tst_strword } from "./lib/tst_ptrace.js";
 export {
   kill, raise, sigaction, sigismember, sigmask, signal, sigpending, sigprocmask, sigsuspend, tgkill, type SigAction,
   type SignalHandler,
-} from "./signal.js";
-export { SAFE_SIGACTION, SAFE_SIGNAL, SAFE_SIGPROCMASK, tst_kill_after } from "./tst_safe_signal.js";
-export { alarm, clock_gettime, clock_nanosleep, nanosleep, sleep, timespecNs, type Timespec } from "./time.js";
+} from "./libc/signal.js";
+export { SAFE_SIGACTION, SAFE_SIGNAL, SAFE_SIGPROCMASK, tst_kill_after } from "./lib/tst_safe_signal.js";
+export { alarm, clock_gettime, clock_nanosleep, nanosleep, sleep, timespecNs, type Timespec } from "./libc/time.js";
 export * from "../linux/include/uapi/time.js";
-export { getrlimit, setrlimit, type Rlimit } from "./resource.js";
+export { getrlimit, setrlimit, type Rlimit } from "./libc/resource.js";
 export {
   W_EXITCODE, W_STOPCODE, WCOREDUMP, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG,
-} from "./wait.js";
+} from "./libc/wait.js";
 export * from "./lapi/kcmp.js";
 export * from "../linux/include/uapi/errno.js";
 export * from "../linux/include/uapi/fcntl.js";

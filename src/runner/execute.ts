@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { TCONF } from "../ltp/tst_res.js";
+import { TCONF } from "../ltp/lib/tst_res.js";
 import { failsRun, type Attempt, type JobResult } from "./job.js";
 import { WorkerPool } from "./pool.js";
 import { jobResult, jobSeed, type Job } from "./run.js";

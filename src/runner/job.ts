@@ -1,4 +1,4 @@
-import type { Counts, ResultLine } from "../ltp/tst_res.js";
+import type { Counts, ResultLine } from "../ltp/lib/tst_res.js";
 
 /** kirk's status words for what a testcase reported. */
 export type TestStatus = "pass" | "fail" | "brok" | "warn" | "conf";

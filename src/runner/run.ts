@@ -1,7 +1,7 @@
 import { link, type LinkedKernel } from "../linux/kbuild/link.js";
 import type { KernelConfig } from "../linux/kconfig/config.js";
-import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/tst_res.js";
-import { runTest, type TestCase } from "../ltp/tst_test.js";
+import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/lib/tst_res.js";
+import { runTest, type TestCase } from "../ltp/lib/tst_test.js";
 import { EmulatedTarget } from "../targets/emulated.js";
 import type { LoadedConfig } from "./configs.js";
 import { caseStatuses, statusOf, type JobResult } from "./job.js";

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isTestCase, type TestCase } from "../ltp/tst_test.js";
+import { isTestCase, type TestCase } from "../ltp/lib/tst_test.js";
 import { packageRoot } from "./paths.js";
 
 const indexes = new Map<string, Map<string, string>>();

@@ -1,4 +1,4 @@
-import { tst_syscall } from "../tst_syscall.js";
+import { tst_syscall } from "./syscalls.js";
 export { KCMP_EPOLL_TFD, KCMP_FILE, KCMP_FILES, KCMP_FS, KCMP_IO, KCMP_SIGHAND, KCMP_SYSVSEM, KCMP_TYPES, KCMP_VM } from "../../linux/include/uapi/kcmp.js";
 
 /** lapi/kcmp.h: glibc has no kcmp() wrapper, so LTP calls it through tst_syscall(). */

@@ -1,5 +1,5 @@
-import { _exit, type ChildBody } from "./libc.js";
-import { UserFault } from "../targets/target.js";
+import { _exit, type ChildBody } from "../libc/libc.js";
+import { UserFault } from "../../targets/target.js";
 import { TBROK, tst_res, TstBrk } from "./tst_res.js";
 
 /** The exit value for a process whose code threw: tst_brk's type, or TBROK for a bug. */

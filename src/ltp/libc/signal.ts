@@ -4,10 +4,10 @@
  * pointer argument. A handler is a function of the testcase: sigaction() gives it an address
  * in the program's text, and the kernel runs it on the task when the signal is delivered.
  */
-import { SA_RESTART, SA_RESTORER, SIGSET_SIZE } from "../linux/include/uapi/signal.js";
-import { job } from "./context.js";
+import { SA_RESTART, SA_RESTORER, SIGSET_SIZE } from "../../linux/include/uapi/signal.js";
+import { job } from "../context.js";
 import { after, enterHandler, getpid, gettid, leaveHandler, outBuffer, peekBytes, pokeBytes, syscall, type SysResult } from "./libc.js";
-import type { UserFunction } from "../targets/target.js";
+import type { UserFunction } from "../../targets/target.js";
 
 /** sigmask(sig): the set holding only sig. */
 export const sigmask = (sig: number): bigint => 1n << BigInt(sig - 1);

@@ -1,4 +1,4 @@
-import { errnoName } from "../linux/include/uapi/errno.js";
+import { errnoName } from "../../linux/include/uapi/errno.js";
 
 /** Result types, include/tst_res_flags.h: the values are LTP's exit-code bits. */
 export const TPASS = 0, TFAIL = 1, TBROK = 2, TWARN = 4, TINFO = 16, TCONF = 32;
@@ -101,8 +101,8 @@ export class TstBrk extends Error {
   }
 }
 
-import { job } from "./context.js";
-import { errno } from "./libc.js";
+import { job } from "../context.js";
+import { errno } from "../libc/libc.js";
 
 const lastTestErrno = new WeakMap<object, number>();
 

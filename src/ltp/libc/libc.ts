@@ -3,11 +3,11 @@
  * (-1 and errno on failure), on whichever process is running. Pointers are addresses in the
  * process's emulated memory; strings are copied there the way a C program would hold them.
  */
-import { ENOSYS } from "../linux/include/uapi/errno.js";
-import { AT_FDCWD, O_CREAT, O_TRUNC, O_WRONLY } from "../linux/include/uapi/fcntl.js";
-import { SIGCHLD } from "../linux/include/uapi/signal.js";
-import { job, sysno } from "./context.js";
-import { UserFault, type UserProcess } from "../targets/target.js";
+import { ENOSYS } from "../../linux/include/uapi/errno.js";
+import { AT_FDCWD, O_CREAT, O_TRUNC, O_WRONLY } from "../../linux/include/uapi/fcntl.js";
+import { SIGCHLD } from "../../linux/include/uapi/signal.js";
+import { job, sysno } from "../context.js";
+import { UserFault, type UserProcess } from "../../targets/target.js";
 
 const errnos = new WeakMap<UserProcess, number>();
 

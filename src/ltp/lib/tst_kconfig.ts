@@ -1,4 +1,4 @@
-import { job } from "./context.js";
+import { job } from "../context.js";
 
 /**
  * .needs_kconfigs expressions, in LTP's tst_kconfig syntax: `CONFIG_A` (set to y or m),

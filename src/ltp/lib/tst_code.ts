@@ -13,12 +13,12 @@
  * PROT_READ | PROT_EXEC; it runs with its own stack (a fresh mapping, rsp at its top) and
  * every other register 0. x86-64 only: elsewhere the test ends with TCONF.
  */
-import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_STACK, PROT_EXEC, PROT_READ, PROT_WRITE } from "../linux/include/uapi/mman.js";
-import { job } from "./context.js";
-import { pokeBytes } from "./libc.js";
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_STACK, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../linux/include/uapi/mman.js";
+import { job } from "../context.js";
+import { pokeBytes } from "../libc/libc.js";
 import { SAFE_MMAP, SAFE_MPROTECT } from "./tst_safe_macros.js";
 import { TCONF, tst_brk } from "./tst_res.js";
-import { assembleProgram } from "./x86_asm.js";
+import { assembleProgram } from "./x86_asm/assemble.js";
 
 const PAGE_SIZE = 4096;
 /** The code's stack: 64 KiB. */

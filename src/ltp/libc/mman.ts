@@ -1,6 +1,6 @@
 /** <sys/mman.h> and the break: mmap() and friends over the process's address space. */
-import { ENOMEM } from "../linux/include/uapi/errno.js";
-import { MAP_FAILED } from "../linux/include/uapi/mman.js";
+import { ENOMEM } from "../../linux/include/uapi/errno.js";
+import { MAP_FAILED } from "../../linux/include/uapi/mman.js";
 import { after, setErrno, syscall, type SysResult } from "./libc.js";
 
 /** mmap(): the address, or MAP_FAILED (-1) with errno. */

@@ -1,21 +1,21 @@
-import { ECHILD, ESRCH } from "../linux/include/uapi/errno.js";
-import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../linux/include/uapi/fcntl.js";
-import { MAP_FAILED } from "../linux/include/uapi/mman.js";
-import { signalName } from "../linux/include/uapi/signal.js";
-import { __WALL } from "../linux/include/uapi/wait.js";
+import { ECHILD, ESRCH } from "../../linux/include/uapi/errno.js";
+import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../../linux/include/uapi/fcntl.js";
+import { MAP_FAILED } from "../../linux/include/uapi/mman.js";
+import { signalName } from "../../linux/include/uapi/signal.js";
+import { __WALL } from "../../linux/include/uapi/wait.js";
 import {
   close, cloneProcess, creat, dup, errno, fcntl, free, lseek, malloc, open, outBuffer, peekBytes, peekInt, pokeBytes, read, wait,
   waitpid, write, type ChildBody,
-} from "./libc.js";
-import { mmap, mprotect, munmap } from "./mman.js";
-import { getrlimit, setrlimit, type Rlimit } from "./resource.js";
-import { kill } from "./signal.js";
-import { fstat, mkfifo, mknod, readStat, stat, type Stat } from "./stat.js";
-import { memalign, setenv } from "./stdlib.js";
+} from "../libc/libc.js";
+import { mmap, mprotect, munmap } from "../libc/mman.js";
+import { getrlimit, setrlimit, type Rlimit } from "../libc/resource.js";
+import { kill } from "../libc/signal.js";
+import { fstat, mkfifo, mknod, readStat, stat, type Stat } from "../libc/stat.js";
+import { memalign, setenv } from "../libc/stdlib.js";
 import { childEntry } from "./tst_child.js";
 import { TBROK, TCONF, TERRNO, TFAIL, TPASS, tst_brk } from "./tst_res.js";
-import { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink } from "./unistd.js";
-import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "./wait.js";
+import { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink } from "../libc/fork.js";
+import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "../libc/wait.js";
 
 export { childEntry, exitStatusFor } from "./tst_child.js";
 

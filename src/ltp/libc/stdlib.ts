@@ -4,8 +4,8 @@
  * needs a bigger one on the heap. All of it is the process's memory: a fork child gets a copy,
  * and what it changes there its parent never sees.
  */
-import { EINVAL } from "../linux/include/uapi/errno.js";
-import { job } from "./context.js";
+import { EINVAL } from "../../linux/include/uapi/errno.js";
+import { job } from "../context.js";
 import { ARGC_SLOT, ARGV_SLOT, ENVIRON_SLOT, malloc, peekString, peekU64, pokeU64, setErrno, strdup } from "./libc.js";
 
 function slot(offset: number): number {

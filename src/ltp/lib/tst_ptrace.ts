@@ -3,14 +3,14 @@
  * stops itself first, resuming it and waiting for its next stop, its siginfo, and wait
  * statuses as text (LTP's tst_strstatus()).
  */
-import { PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../linux/include/uapi/ptrace.js";
-import { signalName, SIGSTOP } from "../linux/include/uapi/signal.js";
-import { outBuffer, peekInt, peekU64 } from "./libc.js";
-import { SAFE_PTRACE } from "./ptrace.js";
+import { PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../../linux/include/uapi/ptrace.js";
+import { signalName, SIGSTOP } from "../../linux/include/uapi/signal.js";
+import { outBuffer, peekInt, peekU64 } from "../libc/libc.js";
+import { SAFE_PTRACE } from "../libc/ptrace.js";
 import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
 import { TBROK, tst_brk } from "./tst_res.js";
-import { W_STOPCODE, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "./wait.js";
-import { tst_run_code_at } from "./x86_code.js";
+import { W_STOPCODE, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "../libc/wait.js";
+import { tst_run_code_at } from "./tst_code.js";
 
 /** Machine code a tracee starts with: kill(getpid(), SIGSTOP), as raise(SIGSTOP) does. */
 export const TST_RAISE_SIGSTOP = `

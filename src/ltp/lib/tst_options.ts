@@ -4,8 +4,8 @@
  * value, none is a flag); the arguments after the command on the runtest line are parsed
  * before setup, and the testcase reads them with tst_option().
  */
-import { EINVAL, ERANGE } from "../linux/include/uapi/errno.js";
-import { job } from "./context.js";
+import { EINVAL, ERANGE } from "../../linux/include/uapi/errno.js";
+import { job } from "../context.js";
 
 /** The parsed options, or the message of the first bad one (getopt's wording). */
 export function parseOptions(spec: Readonly<Record<string, string>>, args: readonly string[]): Map<string, string> | string {

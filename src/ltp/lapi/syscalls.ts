@@ -1,7 +1,7 @@
-import { ENOSYS } from "../linux/include/uapi/errno.js";
-import { job } from "./context.js";
-import { errno, syscall } from "./libc.js";
-import { TCONF, TFAIL, tst_brk } from "./tst_res.js";
+import { ENOSYS } from "../../linux/include/uapi/errno.js";
+import { job } from "../context.js";
+import { errno, syscall } from "../libc/libc.js";
+import { TCONF, TFAIL, tst_brk } from "../lib/tst_res.js";
 
 /**
  * tst_syscall(): the raw call, except that ENOSYS ends the test. LTP says only "not supported";

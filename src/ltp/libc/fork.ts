@@ -3,13 +3,13 @@
  * function (what the child runs when the call returns 0 in it, ending in exit() with what it
  * returns); pipes, positioned reads and writes, and removing names.
  */
-import { ENOSYS } from "../linux/include/uapi/errno.js";
-import { AT_FDCWD, AT_REMOVEDIR } from "../linux/include/uapi/fcntl.js";
-import { CLONE_VFORK, CLONE_VM } from "../linux/include/uapi/sched.js";
-import { SIGCHLD } from "../linux/include/uapi/signal.js";
-import { job, sysno } from "./context.js";
+import { ENOSYS } from "../../linux/include/uapi/errno.js";
+import { AT_FDCWD, AT_REMOVEDIR } from "../../linux/include/uapi/fcntl.js";
+import { CLONE_VFORK, CLONE_VM } from "../../linux/include/uapi/sched.js";
+import { SIGCHLD } from "../../linux/include/uapi/signal.js";
+import { job, sysno } from "../context.js";
 import { cloneProcess, cstring, FORK_FLAGS, setErrno, syscall, type ChildBody, type SysResult } from "./libc.js";
-import { childEntry } from "./tst_child.js";
+import { childEntry } from "../lib/tst_child.js";
 
 const mmuOf = new WeakMap<object, boolean>();
 

@@ -3,10 +3,10 @@
  * page begins, so a read or write past its end faults at once (the process dies of SIGSEGV)
  * instead of silently touching other data.
  */
-import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE } from "../linux/include/uapi/mman.js";
-import { job } from "./context.js";
-import { pokeString } from "./libc.js";
-import { mmap, mprotect } from "./mman.js";
+import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE } from "../../linux/include/uapi/mman.js";
+import { job } from "../context.js";
+import { pokeString } from "../libc/libc.js";
+import { mmap, mprotect } from "../libc/mman.js";
 import { TBROK, TERRNO, TINFO, tst_brk, tst_res } from "./tst_res.js";
 
 const PAGE_SIZE = 4096;

@@ -3,10 +3,10 @@
  * requests return the word read, with errno set to 0 first so that a word of -1 can be told
  * from an error), SAFE_PTRACE, and struct user_regs_struct in the process's memory.
  */
-import { PTRACE_GETREGS, PTRACE_PEEKDATA, PTRACE_PEEKTEXT, PTRACE_PEEKUSER } from "../linux/include/uapi/ptrace.js";
-import { USER_DEBUGREG_OFFSET, USER_REGS_FIELDS, USER_REGS_SIZE, type UserRegsField } from "../linux/arch/x86/include/asm/ptrace.js";
+import { PTRACE_GETREGS, PTRACE_PEEKDATA, PTRACE_PEEKTEXT, PTRACE_PEEKUSER } from "../../linux/include/uapi/ptrace.js";
+import { USER_DEBUGREG_OFFSET, USER_REGS_FIELDS, USER_REGS_SIZE, type UserRegsField } from "../../linux/arch/x86/include/asm/ptrace.js";
 import { errno, outBuffer, peekBytes, pokeBytes, setErrno, syscall } from "./libc.js";
-import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
+import { TBROK, TERRNO, tst_brk } from "../lib/tst_res.js";
 
 export { USER_REGS_SIZE, type UserRegsField };
 

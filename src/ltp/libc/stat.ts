@@ -4,11 +4,11 @@
  * and LTP's tst_fs_type(). The calls go where glibc sends them: newfstatat() and mknodat(),
  * which every arch has.
  */
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, S_IFIFO } from "../linux/include/uapi/fcntl.js";
-import { RAMFS_MAGIC, SIZEOF_STATFS, statLayout, TMPFS_MAGIC, unpackStat, unpackStatfs, type Kstatfs } from "../linux/include/uapi/stat.js";
-import { job } from "./context.js";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, S_IFIFO } from "../../linux/include/uapi/fcntl.js";
+import { RAMFS_MAGIC, SIZEOF_STATFS, statLayout, TMPFS_MAGIC, unpackStat, unpackStatfs, type Kstatfs } from "../../linux/include/uapi/stat.js";
+import { job } from "../context.js";
 import { cstring, outBuffer, peekBytes, syscall, type SysResult } from "./libc.js";
-import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
+import { TBROK, TERRNO, tst_brk } from "../lib/tst_res.js";
 
 /** struct stat as C code reads it (times as seconds and nanoseconds). */
 export interface Stat {

@@ -1,7 +1,7 @@
 /** The SAFE_ macros of LTP's tst_safe_macros.h for signals: TBROK with LTP's message on failure. */
-import { signalName } from "../linux/include/uapi/signal.js";
-import { kill, sigaction, signal, sigprocmask, type SigAction, type SignalHandler } from "./signal.js";
-import { nanosleep } from "./time.js";
+import { signalName } from "../../linux/include/uapi/signal.js";
+import { kill, sigaction, signal, sigprocmask, type SigAction, type SignalHandler } from "../libc/signal.js";
+import { nanosleep } from "../libc/time.js";
 import { SAFE_FORK } from "./tst_safe_macros.js";
 import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
 

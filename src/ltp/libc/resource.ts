@@ -1,5 +1,5 @@
 /** <sys/resource.h>: resource limits, as bigints (RLIM_INFINITY is 2^64-1). */
-import { SIZEOF_RLIMIT } from "../linux/include/uapi/resource.js";
+import { SIZEOF_RLIMIT } from "../../linux/include/uapi/resource.js";
 import { outBuffer, peekBytes, pokeBytes, syscall } from "./libc.js";
 
 export interface Rlimit {

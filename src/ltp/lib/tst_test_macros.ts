@@ -1,4 +1,4 @@
-import { errno } from "./libc.js";
+import { errno } from "../libc/libc.js";
 import { errnoText, setTestErrno, tst_res, TFAIL, TPASS } from "./tst_res.js";
 
 /** TST_RET and TST_ERR of one TEST(). */
