@@ -10,9 +10,8 @@ import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link, type LinkedKernel } from "../src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../src/targets/emulated.js";
+import { fork, malloc, pokeBytes, waitpid } from "../src/ltp/index.js";
 import { runTest, type TestCase } from "../src/ltp/lib/tst_test.js";
-import { malloc, pokeBytes, waitpid } from "../src/ltp/libc/libc.js";
-import { fork } from "../src/ltp/libc/fork.js";
 import { fmtRate, runCReference } from "./reference.js";
 import { rateInTest } from "./in_test.js";
 

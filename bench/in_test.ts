@@ -1,7 +1,7 @@
 import type { LinkedKernel } from "../src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../src/targets/emulated.js";
-import { defineTest, runTest } from "../src/ltp/lib/tst_test.js";
-import { tst_res, TPASS } from "../src/ltp/lib/tst_res.js";
+import { defineTest, TPASS, tst_res } from "../src/ltp/index.js";
+import { runTest } from "../src/ltp/lib/tst_test.js";
 
 /**
  * Operations per second of `op`, run `n` times by a testcase on a booted kernel (after

@@ -8,8 +8,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link } from "../src/linux/kbuild/link.js";
-import { close, malloc, peekInt, read, write } from "../src/ltp/libc/libc.js";
-import { fork, pipe } from "../src/ltp/libc/fork.js";
+import { close, fork, malloc, peekInt, pipe, read, write } from "../src/ltp/index.js";
 import { fmtRate, runCReference } from "./reference.js";
 import { rateInTest } from "./in_test.js";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link } from "../src/linux/kbuild/link.js";
-import { getpid } from "../src/ltp/libc/libc.js";
+import { getpid } from "../src/ltp/index.js";
 import { fmtRate, runCReference } from "./reference.js";
 import { rateInTest } from "./in_test.js";
 import { benchParallel } from "./parallel.js";

@@ -8,10 +8,7 @@ import { loadConfig } from "../src/runner/configs.js";
 import { packageRoot } from "../src/runner/paths.js";
 import { link } from "../src/linux/kbuild/link.js";
 import { PTRACE_KILL, PTRACE_SINGLESTEP } from "../src/linux/include/uapi/ptrace.js";
-import { SAFE_PTRACE } from "../src/ltp/libc/ptrace.js";
-import { waitpid } from "../src/ltp/libc/libc.js";
-import { tst_fork_tracee, TST_RAISE_SIGSTOP } from "../src/ltp/lib/tst_ptrace.js";
-import { tst_load_code } from "../src/ltp/lib/tst_code.js";
+import { SAFE_PTRACE, tst_fork_tracee, tst_load_code, TST_RAISE_SIGSTOP, waitpid } from "../src/ltp/index.js";
 import { fmtRate, runCReference } from "./reference.js";
 import { rateInTest } from "./in_test.js";
 

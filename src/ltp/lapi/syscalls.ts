@@ -1,7 +1,8 @@
 import { ENOSYS } from "../../linux/include/uapi/errno.js";
 import { job } from "../context.js";
-import { errno, syscall } from "../libc/libc.js";
 import { TCONF, TFAIL, tst_brk } from "../lib/tst_res.js";
+import { errno } from "../libc/errno.js";
+import { syscall } from "../libc/syscall.js";
 
 /**
  * tst_syscall(): the raw call, except that ENOSYS ends the test. LTP says only "not supported";

@@ -5,7 +5,7 @@
  */
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE } from "../../linux/include/uapi/mman.js";
 import { job } from "../context.js";
-import { pokeString } from "../libc/libc.js";
+import { pokeString } from "../libc/memory.js";
 import { mmap, mprotect } from "../libc/mman.js";
 import { TBROK, TERRNO, TINFO, tst_brk, tst_res } from "./tst_res.js";
 

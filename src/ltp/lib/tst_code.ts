@@ -15,9 +15,9 @@
  */
 import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_STACK, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../linux/include/uapi/mman.js";
 import { job } from "../context.js";
-import { pokeBytes } from "../libc/libc.js";
-import { SAFE_MMAP, SAFE_MPROTECT } from "./tst_safe_macros.js";
+import { pokeBytes } from "../libc/memory.js";
 import { TCONF, tst_brk } from "./tst_res.js";
+import { SAFE_MMAP, SAFE_MPROTECT } from "./tst_safe_macros.js";
 import { assembleProgram } from "./x86_asm/assemble.js";
 
 const PAGE_SIZE = 4096;

@@ -1,16 +1,33 @@
 /**
- * What ptrace testcases share: a tracee that runs machine code under PTRACE_TRACEME and
- * stops itself first, resuming it and waiting for its next stop, its siginfo, and wait
- * statuses as text (LTP's tst_strstatus()).
+ * What ptrace testcases share: SAFE_PTRACE, a tracee that runs machine code under
+ * PTRACE_TRACEME and stops itself first, resuming it and waiting for its next stop, its
+ * registers and siginfo, and wait statuses as text (LTP's tst_strstatus()).
  */
-import { PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../../linux/include/uapi/ptrace.js";
+import { PTRACE_GETREGS, PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../../linux/include/uapi/ptrace.js";
 import { signalName, SIGSTOP } from "../../linux/include/uapi/signal.js";
-import { outBuffer, peekInt, peekU64 } from "../libc/libc.js";
-import { SAFE_PTRACE } from "../libc/ptrace.js";
-import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
-import { TBROK, tst_brk } from "./tst_res.js";
+import { outBuffer } from "../libc/data_segment.js";
+import { errno } from "../libc/errno.js";
+import { peekInt, peekU64 } from "../libc/memory.js";
+import { ptrace } from "../libc/ptrace.js";
+import { peek_user_regs, type UserRegs } from "../libc/user.js";
 import { W_STOPCODE, WEXITSTATUS, WIFCONTINUED, WIFEXITED, WIFSIGNALED, WIFSTOPPED, WSTOPSIG, WTERMSIG } from "../libc/wait.js";
 import { tst_run_code_at } from "./tst_code.js";
+import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
+import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
+
+/** SAFE_PTRACE(): TBROK with errno when the request fails. */
+export async function SAFE_PTRACE(request: number, pid: number, addr = 0, data = 0): Promise<number> {
+  const r = await ptrace(request, pid, addr, data);
+  if (r === -1 && errno() !== 0) tst_brk(TBROK | TERRNO, `ptrace(${request}, ${pid}, 0x${addr.toString(16)}, 0x${data.toString(16)}) failed`);
+  return r;
+}
+
+/** PTRACE_GETREGS into the library's out-parameter buffer, read back. */
+export async function SAFE_GETREGS(pid: number): Promise<UserRegs> {
+  const buf = outBuffer();
+  await SAFE_PTRACE(PTRACE_GETREGS, pid, 0, buf);
+  return peek_user_regs(buf);
+}
 
 /** Machine code a tracee starts with: kill(getpid(), SIGSTOP), as raise(SIGSTOP) does. */
 export const TST_RAISE_SIGSTOP = `

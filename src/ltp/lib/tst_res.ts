@@ -102,7 +102,7 @@ export class TstBrk extends Error {
 }
 
 import { job } from "../context.js";
-import { errno } from "../libc/libc.js";
+import { errno } from "../libc/errno.js";
 
 const lastTestErrno = new WeakMap<object, number>();
 

@@ -1,23 +1,23 @@
-import { ECHILD, ESRCH } from "../../linux/include/uapi/errno.js";
-import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../../linux/include/uapi/fcntl.js";
+/**
+ * The SAFE_ macros of LTP's tst_safe_macros.h and safe_macros.c: the libc call, and TBROK
+ * with LTP's message (and errno) when it fails.
+ */
 import { MAP_FAILED } from "../../linux/include/uapi/mman.js";
 import { signalName } from "../../linux/include/uapi/signal.js";
-import { __WALL } from "../../linux/include/uapi/wait.js";
-import {
-  close, cloneProcess, creat, dup, errno, fcntl, free, lseek, malloc, open, outBuffer, peekBytes, peekInt, pokeBytes, read, wait,
-  waitpid, write, type ChildBody,
-} from "../libc/libc.js";
+import { outBuffer } from "../libc/data_segment.js";
+import { creat, fcntl, open } from "../libc/fcntl.js";
+import { fork, hasMmu } from "../libc/fork.js";
+import { malloc, memalign } from "../libc/malloc.js";
+import { peekInt } from "../libc/memory.js";
 import { mmap, mprotect, munmap } from "../libc/mman.js";
-import { getrlimit, setrlimit, type Rlimit } from "../libc/resource.js";
+import { getrlimit, type Rlimit, setrlimit } from "../libc/resource.js";
+import type { ChildBody } from "../libc/sched.js";
 import { kill } from "../libc/signal.js";
 import { fstat, mkfifo, mknod, readStat, stat, type Stat } from "../libc/stat.js";
-import { memalign, setenv } from "../libc/stdlib.js";
-import { childEntry } from "./tst_child.js";
-import { TBROK, TCONF, TERRNO, TFAIL, TPASS, tst_brk } from "./tst_res.js";
-import { fork, hasMmu, pipe, pipe2, pread, pwrite, rmdir, unlink } from "../libc/fork.js";
-import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "../libc/wait.js";
-
-export { childEntry, exitStatusFor } from "./tst_child.js";
+import { setenv } from "../libc/stdlib.js";
+import { close, dup, lseek, pipe, pipe2, pread, pwrite, read, rmdir, unlink, write } from "../libc/unistd.js";
+import { wait, waitpid } from "../libc/wait.js";
+import { TBROK, TCONF, TERRNO, tst_brk } from "./tst_res.js";
 
 /**
  * SAFE_FORK(): the child runs `body`; the parent gets the pid. Without an MMU there is no
@@ -30,11 +30,6 @@ export async function SAFE_FORK(body: ChildBody): Promise<number> {
   const pid = await fork(body);
   if (pid === -1) tst_brk(TBROK | TERRNO, "fork() failed");
   return pid;
-}
-
-/** ltp_clone(): clone with `flags` (exit signal included); the child runs `fn`. */
-export function ltp_clone(flags: number, fn: ChildBody): number | Promise<number> {
-  return cloneProcess(flags, childEntry(fn));
 }
 
 export async function SAFE_OPEN(path: string, flags: number, mode = 0): Promise<number> {
@@ -132,83 +127,6 @@ export async function SAFE_WAIT(): Promise<{ pid: number; status: number }> {
   const r = await wait();
   if (r.pid === -1) tst_brk(TBROK | TERRNO, "wait() failed");
   return r;
-}
-
-/** Writes `text` into a new (or truncated) file, as SAFE_FILE_PRINTF(path, fmt, ...) does. */
-export async function SAFE_FILE_PRINTF(path: string, text: string): Promise<void> {
-  const fd = await SAFE_OPEN(path, O_WRONLY | O_CREAT | O_TRUNC, 0o666);
-  const bytes = Buffer.from(text, "utf8");
-  const buf = SAFE_MALLOC(bytes.length);
-  pokeBytes(buf, bytes);
-  await SAFE_WRITE(true, fd, buf, bytes.length);
-  free(buf);
-  await SAFE_CLOSE(fd);
-}
-
-/** The whole content of a file, as text (SAFE_FILE_SCANF's input, without the format). */
-export async function SAFE_FILE_READ(path: string): Promise<string> {
-  const fd = await SAFE_OPEN(path, O_RDONLY);
-  const buf = SAFE_MALLOC(4096);
-  const parts: Uint8Array[] = [];
-  for (let n; (n = await SAFE_READ(false, fd, buf, 4096)) > 0; ) parts.push(peekBytes(buf, n));
-  free(buf);
-  await SAFE_CLOSE(fd);
-  return Buffer.concat(parts).toString("utf8");
-}
-
-/**
- * SAFE_FILE_SCANF(path, fmt): the values of %d (numbers) and %s (words) in a file; TBROK when
- * the content does not match.
- */
-export async function SAFE_FILE_SCANF(path: string, fmt: string): Promise<(number | string)[]> {
-  const text = await SAFE_FILE_READ(path);
-  const pattern = fmt.trim().split(/\s+/).map((f) => (f === "%d" ? "([-+]?\\d+)" : f === "%s" ? "(\\S+)" : f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("\\s+");
-  const m = new RegExp(`^\\s*${pattern}`).exec(text);
-  if (!m) tst_brk(TBROK, `The FILE '${path}' ended prematurely`);
-  return fmt.trim().split(/\s+/).filter((f) => f === "%d" || f === "%s").map((f, i) => (f === "%d" ? Number(m[i + 1]) : m[i + 1]!));
-}
-
-/** tst_fill_file(): a file of `count` blocks of `bs` bytes, each byte `pattern`. */
-export async function tst_fill_file(path: string, pattern: string | number, bs: number, count: number): Promise<void> {
-  const fd = await SAFE_CREAT(path, 0o600);
-  const buf = SAFE_MALLOC(bs);
-  pokeBytes(buf, new Uint8Array(bs).fill(typeof pattern === "number" ? pattern : pattern.charCodeAt(0)));
-  for (let i = 0; i < count; i++) await SAFE_WRITE(true, fd, buf, bs);
-  free(buf);
-  await SAFE_CLOSE(fd);
-}
-
-/** check_child_status(): a child must exit with a result type; anything else is TBROK. */
-function checkChildStatus(pid: number, status: number): void {
-  if (WIFSIGNALED(status)) tst_brk(TBROK, `Child (${pid}) killed by signal ${signalName(WTERMSIG(status))}`);
-  if (!WIFEXITED(status)) tst_brk(TBROK, `Child (${pid}) exited abnormally`);
-  const ret = WEXITSTATUS(status);
-  if (ret !== TPASS && ret !== TFAIL && ret !== TBROK && ret !== TCONF) tst_brk(TBROK, `Invalid child (${pid}) exit value ${ret}`);
-}
-
-/** tst_reap_children(): waits for every child and checks how each ended. */
-export async function tst_reap_children(): Promise<void> {
-  for (;;) {
-    const { pid, status } = await waitpid(-1, __WALL);
-    if (pid === -1) {
-      if (errno() === ECHILD) return;
-      tst_brk(TBROK | TERRNO, "waitpid() failed");
-    }
-    checkChildStatus(pid, status);
-  }
-}
-
-/** PID_MAX_LIMIT on 64-bit (include/linux/threads.h): pid_max can be set no higher. */
-const PID_MAX_LIMIT = 4 * 1024 * 1024;
-
-/**
- * tst_get_unused_pid(): a pid nobody has. LTP returns pid_max from /proc (pids stay below
- * it); without procfs, the highest pid_max Linux allows is such a pid on any configuration.
- * kill(pid, 0) confirms nobody has it.
- */
-export async function tst_get_unused_pid(): Promise<number> {
-  if ((await kill(PID_MAX_LIMIT, 0)) !== -1 || errno() !== ESRCH) tst_brk(TBROK | TERRNO, `pid ${PID_MAX_LIMIT} is in use`);
-  return PID_MAX_LIMIT;
 }
 
 /** %p as glibc prints it. */

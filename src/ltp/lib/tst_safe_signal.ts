@@ -1,9 +1,9 @@
 /** The SAFE_ macros of LTP's tst_safe_macros.h for signals: TBROK with LTP's message on failure. */
 import { signalName } from "../../linux/include/uapi/signal.js";
-import { kill, sigaction, signal, sigprocmask, type SigAction, type SignalHandler } from "../libc/signal.js";
+import { kill, sigaction, type SigAction, signal, type SignalHandler, sigprocmask } from "../libc/signal.js";
 import { nanosleep } from "../libc/time.js";
-import { SAFE_FORK } from "./tst_safe_macros.js";
 import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
+import { SAFE_FORK } from "./tst_safe_macros.js";
 
 const handlerName = (h: number | SignalHandler): string => (typeof h === "number" ? `${h}` : h.name || "handler");
 

@@ -1,19 +1,21 @@
 import { EEXIST } from "../../linux/include/uapi/errno.js";
 import { CLONE_VFORK, CLONE_VM } from "../../linux/include/uapi/sched.js";
-import { signalName, SIGCHLD, SIGKILL } from "../../linux/include/uapi/signal.js";
+import { SIGCHLD, SIGKILL, signalName } from "../../linux/include/uapi/signal.js";
 import { __WALL, WNOHANG } from "../../linux/include/uapi/wait.js";
-import { setJob, type JobContext } from "../context.js";
-import { chdir, cloneProcess, errno, FORK_FLAGS, mkdir, waitpid, _exit } from "../libc/libc.js";
-import { kill } from "../libc/signal.js";
-import { libcStart } from "../libc/stdlib.js";
 import type { MachineExit, ProgramImage, Target } from "../../targets/target.js";
-import { exitStatusFor } from "./tst_child.js";
+import { type JobContext, setJob } from "../context.js";
+import { errno } from "../libc/errno.js";
+import { FORK_FLAGS, hasMmu } from "../libc/fork.js";
+import { libcStart } from "../libc/libc_start.js";
+import { cloneProcess } from "../libc/sched.js";
+import { kill } from "../libc/signal.js";
+import { mkdir } from "../libc/stat.js";
+import { _exit, chdir } from "../libc/unistd.js";
+import { waitpid, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "../libc/wait.js";
+import { exitStatusFor, tst_reap_children } from "./tst_child.js";
 import { checkKconfigSyntax, unmetKconfigs } from "./tst_kconfig.js";
 import { optionsHelp, parseOptions } from "./tst_options.js";
-import { tst_reap_children } from "./tst_safe_macros.js";
-import { hasMmu } from "../libc/fork.js";
-import { Results, TBROK, TCONF, TERRNO, TINFO, tst_brk, tst_res, TstBrk, type Counts, type ResultLine } from "./tst_res.js";
-import { WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "../libc/wait.js";
+import { type Counts, type ResultLine, Results, TBROK, TCONF, TERRNO, TINFO, tst_brk, tst_res, TstBrk } from "./tst_res.js";
 
 type Step = () => Promise<void> | void;
 

@@ -1,5 +1,5 @@
-import { errno } from "../libc/libc.js";
-import { errnoText, setTestErrno, tst_res, TFAIL, TPASS } from "./tst_res.js";
+import { errno } from "../libc/errno.js";
+import { errnoText, setTestErrno, TFAIL, TPASS, tst_res } from "./tst_res.js";
 
 /** TST_RET and TST_ERR of one TEST(). */
 export interface TestResult {

@@ -1,7 +1,8 @@
 /** <sys/mman.h> and the break: mmap() and friends over the process's address space. */
 import { ENOMEM } from "../../linux/include/uapi/errno.js";
 import { MAP_FAILED } from "../../linux/include/uapi/mman.js";
-import { after, setErrno, syscall, type SysResult } from "./libc.js";
+import { setErrno } from "./errno.js";
+import { after, syscall, type SysResult } from "./syscall.js";
 
 /** mmap(): the address, or MAP_FAILED (-1) with errno. */
 export const mmap = (addr: number, len: number, prot: number, flags: number, fd: number, offset: number): SysResult =>

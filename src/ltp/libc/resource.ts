@@ -1,6 +1,8 @@
 /** <sys/resource.h>: resource limits, as bigints (RLIM_INFINITY is 2^64-1). */
 import { SIZEOF_RLIMIT } from "../../linux/include/uapi/resource.js";
-import { outBuffer, peekBytes, pokeBytes, syscall } from "./libc.js";
+import { outBuffer } from "./data_segment.js";
+import { peekBytes, pokeBytes } from "./memory.js";
+import { syscall } from "./syscall.js";
 
 export interface Rlimit {
   readonly rlim_cur: bigint;

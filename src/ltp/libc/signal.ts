@@ -5,9 +5,12 @@
  * in the program's text, and the kernel runs it on the task when the signal is delivered.
  */
 import { SA_RESTART, SA_RESTORER, SIGSET_SIZE } from "../../linux/include/uapi/signal.js";
-import { job } from "../context.js";
-import { after, enterHandler, getpid, gettid, leaveHandler, outBuffer, peekBytes, pokeBytes, syscall, type SysResult } from "./libc.js";
 import type { UserFunction } from "../../targets/target.js";
+import { job } from "../context.js";
+import { enterHandler, leaveHandler, outBuffer } from "./data_segment.js";
+import { peekBytes, pokeBytes } from "./memory.js";
+import { after, syscall, type SysResult } from "./syscall.js";
+import { getpid, gettid } from "./unistd.js";
 
 /** sigmask(sig): the set holding only sig. */
 export const sigmask = (sig: number): bigint => 1n << BigInt(sig - 1);

@@ -1,14 +1,14 @@
 /**
- * <sys/stat.h> and <sys/vfs.h>: stat() and friends with struct stat read back in the
- * target arch's layout (x86_64's own, riscv64's generic one), mknod() and mkfifo(), statfs(),
- * and LTP's tst_fs_type(). The calls go where glibc sends them: newfstatat() and mknodat(),
- * which every arch has.
+ * <sys/stat.h>: stat() and friends with struct stat read back in the target arch's layout
+ * (x86_64's own, riscv64's generic one), mknod(), mkfifo() and mkdir(). The calls go where
+ * glibc sends them: newfstatat(), mknodat() and mkdirat(), which every arch has.
  */
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, S_IFIFO } from "../../linux/include/uapi/fcntl.js";
-import { RAMFS_MAGIC, SIZEOF_STATFS, statLayout, TMPFS_MAGIC, unpackStat, unpackStatfs, type Kstatfs } from "../../linux/include/uapi/stat.js";
+import { statLayout, unpackStat } from "../../linux/include/uapi/stat.js";
 import { job } from "../context.js";
-import { cstring, outBuffer, peekBytes, syscall, type SysResult } from "./libc.js";
-import { TBROK, TERRNO, tst_brk } from "../lib/tst_res.js";
+import { peekBytes } from "./memory.js";
+import { cstring } from "./string.js";
+import { syscall, type SysResult } from "./syscall.js";
 
 /** struct stat as C code reads it (times as seconds and nanoseconds). */
 export interface Stat {
@@ -56,29 +56,4 @@ export const mknod = (path: string, mode: number, dev: number): SysResult => sys
 /** mkfifo(): mknod(path, S_IFIFO | mode, 0). */
 export const mkfifo = (path: string, mode: number): SysResult => mknod(path, S_IFIFO | mode, 0);
 
-export const statfs = (path: string, buf: number): SysResult => syscall("statfs", cstring(path), buf);
-export const fstatfs = (fd: number, buf: number): SysResult => syscall("fstatfs", fd, buf);
-
-/** The struct statfs at `buf`. */
-export function readStatfs(buf: number): Kstatfs {
-  return unpackStatfs(peekBytes(buf, SIZEOF_STATFS));
-}
-
-/** LTP's magic numbers (tst_fs.h) for the filesystems an emulated root can be. */
-export const TST_TMPFS_MAGIC = TMPFS_MAGIC, TST_RAMFS_MAGIC = RAMFS_MAGIC;
-
-/** tst_fs_type(): the f_type of the filesystem holding `path`. */
-export async function tst_fs_type(path: string): Promise<number> {
-  const buf = outBuffer();
-  if ((await statfs(path, buf)) !== 0) tst_brk(TBROK | TERRNO, `tst_fs_type: Failed to statfs(${path})`);
-  return readStatfs(buf).type;
-}
-
-/** tst_fs_type_name() */
-export function tst_fs_type_name(type: number): string {
-  switch (type) {
-    case TST_TMPFS_MAGIC: return "tmpfs";
-    case TST_RAMFS_MAGIC: return "ramfs";
-    default: return "unknown";
-  }
-}
+export const mkdir = (path: string, mode: number): SysResult => syscall("mkdirat", AT_FDCWD, cstring(path), mode);

@@ -1,33 +1,25 @@
 /**
- * The environment, kept where a C library keeps it: `environ` is a pointer in the data
- * segment to an array of "NAME=value" strings, the one exec put on the stack until setenv()
- * needs a bigger one on the heap. All of it is the process's memory: a fork child gets a copy,
- * and what it changes there its parent never sees.
+ * <stdlib.h>: exit(), and the environment, kept where a C library keeps it: `environ` is a
+ * pointer in the data segment to an array of "NAME=value" strings, the one exec put on the
+ * stack until setenv() needs a bigger one on the heap. All of it is the process's memory: a
+ * fork child gets a copy, and what it changes there its parent never sees. malloc() and
+ * memalign() are in malloc.ts.
  */
 import { EINVAL } from "../../linux/include/uapi/errno.js";
-import { job } from "../context.js";
-import { ARGC_SLOT, ARGV_SLOT, ENVIRON_SLOT, malloc, peekString, peekU64, pokeU64, setErrno, strdup } from "./libc.js";
+import { ENVIRON_SLOT, libcStatic } from "./data_segment.js";
+import { setErrno } from "./errno.js";
+import { malloc } from "./malloc.js";
+import { peekString, peekU64, pokeU64 } from "./memory.js";
+import { strdup } from "./string.js";
+import { _exit } from "./unistd.js";
 
-function slot(offset: number): number {
-  return job().target.current().heap.start + offset;
-}
-
-/**
- * What the C runtime does before main(): argc, argv and envp from the initial stack
- * (argc, argv[], NULL, envp[], NULL, as exec leaves them), kept in the libc's statics.
- */
-export function libcStart(): void {
-  const sp = job().target.current().startStack;
-  const argc = peekU64(sp);
-  pokeU64(slot(ARGC_SLOT), argc);
-  pokeU64(slot(ARGV_SLOT), sp + 8);
-  pokeU64(slot(ENVIRON_SLOT), sp + 8 + (argc + 1) * 8);
-}
+/** exit(): no atexit handlers or stdio to flush here, so the same as _exit(). */
+export const exit = _exit;
 
 /** The entries of environ: [address of the pointer, the string]. */
 function entries(): { at: number; text: string }[] {
   const out: { at: number; text: string }[] = [];
-  for (let p = peekU64(slot(ENVIRON_SLOT)); p !== 0; p += 8) {
+  for (let p = peekU64(libcStatic(ENVIRON_SLOT)); p !== 0; p += 8) {
     const s = peekU64(p);
     if (s === 0) break;
     out.push({ at: p, text: peekString(s) });
@@ -38,13 +30,6 @@ function entries(): { at: number; text: string }[] {
 /** environ, as strings. */
 export function environ(): string[] {
   return entries().map((e) => e.text);
-}
-
-/** The process's argv, as strings (from the stack exec set up). */
-export function argv(): string[] {
-  const n = peekU64(slot(ARGC_SLOT));
-  const v = peekU64(slot(ARGV_SLOT));
-  return Array.from({ length: n }, (_, i) => peekString(peekU64(v + i * 8)));
 }
 
 const nameOf = (text: string) => text.slice(0, text.indexOf("=") < 0 ? text.length : text.indexOf("="));
@@ -70,7 +55,7 @@ function install(name: string, str: number): number {
   list.forEach((e, i) => pokeU64(array + i * 8, peekU64(e.at)));
   pokeU64(array + list.length * 8, str);
   pokeU64(array + (list.length + 1) * 8, 0);
-  pokeU64(slot(ENVIRON_SLOT), array);
+  pokeU64(libcStatic(ENVIRON_SLOT), array);
   return 0;
 }
 
@@ -102,10 +87,4 @@ export function putenv(text: string): number {
   if (!text.includes("=")) return unsetenv(text);
   const str = strdup(text);
   return str ? install(nameOf(text), str) : -1;
-}
-
-/** memalign(): size bytes at a multiple of alignment (a power of two), from the heap; 0 when it is full. */
-export function memalign(alignment: number, size: number): number {
-  const raw = malloc(size + alignment);
-  return raw ? Math.ceil(raw / alignment) * alignment : 0;
 }

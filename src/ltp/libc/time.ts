@@ -2,7 +2,10 @@
  * <time.h> and <unistd.h> timing: sleeps, clocks and the alarm. Times are { sec, nsec } as
  * struct timespec holds them; they pass through the process's memory like C's pointers.
  */
-import { errno, outBuffer, peekBytes, pokeBytes, syscall, type SysResult } from "./libc.js";
+import { outBuffer } from "./data_segment.js";
+import { errno } from "./errno.js";
+import { peekBytes, pokeBytes } from "./memory.js";
+import { syscall, type SysResult } from "./syscall.js";
 
 export interface Timespec {
   readonly sec: number;

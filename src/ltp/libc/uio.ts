@@ -1,5 +1,7 @@
 /** <sys/uio.h>: readv() and writev(), and a way to lay out a struct iovec array in memory. */
-import { malloc, pokeBytes, syscall, type SysResult } from "./libc.js";
+import { malloc } from "./malloc.js";
+import { pokeBytes } from "./memory.js";
+import { syscall, type SysResult } from "./syscall.js";
 
 export const readv = (fd: number, iov: number, iovcnt: number): SysResult => syscall("readv", fd, iov, iovcnt);
 export const writev = (fd: number, iov: number, iovcnt: number): SysResult => syscall("writev", fd, iov, iovcnt);

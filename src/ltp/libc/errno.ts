@@ -1,0 +1,22 @@
+/**
+ * <errno.h>: errno, one per process (glibc keeps it thread-local; every emulated task is a
+ * process of its own here).
+ */
+import type { UserProcess } from "../../targets/target.js";
+import { job } from "../context.js";
+
+const errnos = new WeakMap<UserProcess, number>();
+
+/** errno of the running process. */
+export function errno(): number {
+  return errnos.get(job().target.current()) ?? 0;
+}
+
+export function setErrno(e: number): void {
+  setErrnoOf(job().target.current(), e);
+}
+
+/** Sets errno of `p`: the process that made a call, which may have blocked in it. */
+export function setErrnoOf(p: UserProcess, e: number): void {
+  errnos.set(p, e);
+}
