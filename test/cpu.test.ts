@@ -1,5 +1,5 @@
 /**
- * The x86-64 CPU interpreter (src/linux/arch/x86/cpu) and the test assembler (src/ltp/x86_asm.ts).
+ * The x86-64 CPU interpreter (src/linux/arch/x86/cpu) and the test assembler (src/ltp/lib/x86_asm/).
  *
  * Ground truth, all taken on the development machine (Intel Xeon @ 2.50GHz, Linux 6.18, GNU
  * Binutils 2.40):

@@ -38,7 +38,7 @@ function requireMachineCode(): void {
 }
 
 /**
- * Loads `code` (bytes, or assembler text for x86_asm.ts, assembled at the address it is
+ * Loads `code` (bytes, or assembler text for x86_asm/, assembled at the address it is
  * loaded at) into a fresh PROT_READ | PROT_EXEC mapping of the calling process. Loaded before
  * a fork, it is at the same address in the child: a tracer knows where its tracee's code and
  * labels are, as a debugger knows a program's symbols.
