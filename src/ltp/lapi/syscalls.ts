@@ -1,3 +1,4 @@
+/** lapi/syscalls.h: tst_syscall(), the raw call for the syscalls a libc has no wrapper for. */
 import { ENOSYS } from "../../linux/include/uapi/errno.js";
 import { job } from "../context.js";
 import { TCONF, TFAIL, tst_brk } from "../lib/tst_res.js";
