@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { loadConfigs } from "../src/runner/configs.js";
 import { execute } from "../src/runner/execute.js";
 import { packageRoot } from "../src/runner/paths.js";
-import { jobMatrix } from "../src/runner/run.js";
+import { jobMatrix } from "../src/runner/job.js";
 import { parseRuntest } from "../src/runner/runtest.js";
 
 const TESTCASES = join(packageRoot(), "dist", "bench", "testcases");

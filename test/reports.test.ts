@@ -3,7 +3,7 @@ import { Parser } from "tap-parser";
 import { tapReport } from "../dist/src/report/tap.js";
 import { jsonReport } from "../dist/src/report/json.js";
 
-// dist has no declarations: the shapes of src/runner/job.ts's JobResult and src/report/meta.ts's RunMeta.
+// dist has no declarations: the shapes of src/report/jobresult.ts's JobResult and src/report/meta.ts's RunMeta.
 type Counts = { passed: number; failed: number; broken: number; skipped: number; warnings: number };
 type Line = { type: number; message: string; category?: string };
 interface JobResult {

@@ -1,4 +1,5 @@
 import type { JsonReport, JsonResult } from "./json.js";
+import { TBROK, TCONF, TFAIL } from "./result.js";
 
 /**
  * How a job (or one case of it) changed between two runs:
@@ -65,7 +66,7 @@ function classify(old: Kind | null, now: Kind, newCategory: string | undefined):
 }
 
 function detail(r: JsonResult): string {
-  const failing = r.lines.find((l) => l.type === 1 || l.type === 2);
+  const failing = r.lines.find((l) => l.type === TFAIL || l.type === TBROK);
   if (failing) return failing.message;
   if (r.status === "conf") return r.tconf[0] ? `${r.tconf[0].category}: ${r.tconf[0].reason}` : "";
   if (r.expected) return `known failure: ${r.expected.reason}`;
@@ -99,7 +100,7 @@ export function compareReports(old: JsonReport, cur: JsonReport, opts: { flakyFa
         if (oc === undefined || oc === c.status) continue;
         const ct = classify(kind(oc, flakyFails), kind(c.status, flakyFails), category);
         if (ct === "unchanged") continue;
-        const line = r.lines.find((l) => l.case === c.n && (l.type === 1 || l.type === 2 || l.type === 32));
+        const line = r.lines.find((l) => l.case === c.n && (l.type === TFAIL || l.type === TBROK || l.type === TCONF));
         caseChanges.push({ test: r.test_fqn, config: r.config, case: c.n, old: oc, new: c.status, transition: ct, detail: line?.message ?? "" });
       }
     }

@@ -1,24 +1,27 @@
-import { firstMeaningful, type JobResult } from "../runner/job.js";
+import { firstMeaningful, type JobResult } from "./jobresult.js";
+import { statusLabel, type JobStatus } from "./status.js";
 import { byConfig, totals } from "./summary.js";
 
-const LABEL: Record<string, string> = {
-  pass: "TPASS", fail: "TFAIL", brok: "TBROK", warn: "TWARN", conf: "TCONF", flaky: "FLAKY", xfail: "XFAIL", xpass: "XPASS",
+/** ANSI foreground colours (SGR 30-37). */
+const RED = 31, GREEN = 32, YELLOW = 33, MAGENTA = 35, CYAN = 36;
+
+const COLOUR: Readonly<Record<JobStatus, number>> = {
+  pass: GREEN, fail: RED, brok: MAGENTA, warn: YELLOW, conf: CYAN, flaky: YELLOW, xfail: CYAN, xpass: RED,
 };
 
 function color(): boolean {
   return !process.env.NO_COLOR && process.stdout.isTTY === true;
 }
 
-function paint(status: string, text: string): string {
+function paint(status: JobStatus, text: string): string {
   if (!color()) return text;
-  const code = { pass: 32, fail: 31, brok: 35, warn: 33, conf: 36, flaky: 33, xfail: 36, xpass: 31 }[status] ?? 0;
-  return `\x1b[${code}m${text}\x1b[0m`;
+  return `\x1b[${COLOUR[status]}m${text}\x1b[0m`;
 }
 
 /** One line per finished job: tag, config, result, the first meaningful message. */
 export function jobLine(r: JobResult): string {
   const msg = firstMeaningful(r);
-  return `${r.tag.padEnd(14)} ${r.config.padEnd(12)} ${paint(r.status, LABEL[r.status]!)}  ${msg}`;
+  return `${r.tag.padEnd(14)} ${r.config.padEnd(12)} ${paint(r.status, statusLabel(r.status))}  ${msg}`;
 }
 
 /** Totals per config, then the final line CI log readers look for. */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { failsRun, type JobResult } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
+import { failsRun } from "./status.js";
 
 /**
  * The known-failures file (--expect): JSON,

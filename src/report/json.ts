@@ -1,5 +1,7 @@
 import { cpus, machine, release, totalmem, type as osType } from "node:os";
-import type { JobResult, JobStatus } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
+import type { ResultType } from "./result.js";
+import type { JobStatus } from "./status.js";
 import type { RunMeta } from "./meta.js";
 import { totals } from "./summary.js";
 
@@ -68,7 +70,7 @@ export interface JsonResult {
   /** The expectations-file entry that lists it as a known failure. */
   readonly expected?: { reason: string; link?: string };
   /** Every result line (type is LTP's: 0 TPASS, 1 TFAIL, 2 TBROK, 4 TWARN, 16 TINFO, 32 TCONF). */
-  readonly lines: { type: number; message: string; category?: string; case?: number }[];
+  readonly lines: { type: ResultType; message: string; category?: string; case?: number }[];
   readonly tconf: { category: string; reason: string }[];
   /** ISO 8601, UTC. */
   readonly started: string;
@@ -212,7 +214,7 @@ export function fromJsonResult(j: JsonResult): JobResult {
     ...(j.expected ? { expected: j.expected } : {}),
     exitCode: Number(j.test.retval[0] ?? 0),
     counts: { passed: j.test.passed, failed: j.test.failed, broken: j.test.broken, skipped: j.test.skipped, warnings: j.test.warnings },
-    lines: j.lines.map((l) => ({ ...l, type: l.type as JobResult["lines"][number]["type"] })),
+    lines: j.lines.map((l) => ({ ...l })),
     log: j.test.log === "" ? [] : j.test.log.replace(/\n$/, "").split("\n"),
     duration: j.test.duration * 1000,
     tconf: j.tconf,

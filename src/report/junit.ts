@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import type { Builder, TestCase } from "junit-report-builder";
-import { firstMeaningful, type JobResult } from "../runner/job.js";
+import { firstMeaningful, type JobResult } from "./jobresult.js";
 import type { RunMeta } from "./meta.js";
+import { TWARN } from "./result.js";
 import { byConfig, totals } from "./summary.js";
 
 /**
@@ -62,7 +63,7 @@ export function junitXml(results: readonly JobResult[], meta: RunMeta): string {
         tc.property("attempts", r.attempts.map((a) => `${a.status}@${a.seed}`).join(" "));
         if (r.status === "flaky") tc.property("flaky", "true");
       }
-      if (r.counts.warnings) tc.standardError(r.lines.filter((l) => l.type === 4).map((l) => `TWARN: ${l.message}`).join("\n"));
+      if (r.counts.warnings) tc.standardError(r.lines.filter((l) => l.type === TWARN).map((l) => `TWARN: ${l.message}`).join("\n"));
     }
   }
   return builder.build();

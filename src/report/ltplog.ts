@@ -1,9 +1,11 @@
 import { hostname } from "node:os";
-import { failsRun, type JobResult } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
+import { failsRun } from "./status.js";
 
-const RESULT: Record<string, string> = {
-  pass: "PASS", fail: "FAIL", brok: "BROK", warn: "WARN", conf: "CONF", flaky: "FLAKY", xfail: "XFAIL", xpass: "XPASS",
-};
+/** ltp-pan's Result column: kirk's status word in capitals (PASS, BROK, CONF; FLAKY, XFAIL, XPASS). */
+function resultColumn(r: JobResult): string {
+  return r.status.toUpperCase();
+}
 
 /** The log runltp writes with -p (ltp-pan's format): one per configuration. */
 export function ltpLog(config: string, arch: string, results: readonly JobResult[], started: Date): string {
@@ -12,7 +14,7 @@ export function ltpLog(config: string, arch: string, results: readonly JobResult
     "-----------------------------------------",
     `${"Testcase".padEnd(50)} ${"Result".padEnd(10)} Exit Value`,
     `${"--------".padEnd(50)} ${"------".padEnd(10)} ----------`,
-    ...results.map((r) => `${r.tag.padEnd(50)} ${RESULT[r.status]!.padEnd(10)} ${r.exitCode}`),
+    ...results.map((r) => `${r.tag.padEnd(50)} ${resultColumn(r).padEnd(10)} ${r.exitCode}`),
     "",
     "-----------------------------------------------",
     `Total Tests: ${results.length}`,

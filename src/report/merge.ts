@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { JobResult } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
 import { fromJsonResult, type JsonReport } from "./json.js";
 import type { RunMeta } from "./meta.js";
 

@@ -1,4 +1,4 @@
-import type { JobResult } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
 import { jobLine } from "./console.js";
 
 /**

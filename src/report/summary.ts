@@ -1,4 +1,5 @@
-import type { JobResult, JobStatus } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
+import type { JobStatus } from "./status.js";
 
 /** Totals of one configuration (or of the whole run). */
 export interface Totals {

@@ -1,4 +1,6 @@
-import { firstMeaningful, type JobResult, failsRun } from "../runner/job.js";
+import { firstMeaningful, type JobResult } from "./jobresult.js";
+import { TCONF, TWARN } from "./result.js";
+import { failsRun, testResultName } from "./status.js";
 import type { RunMeta } from "./meta.js";
 import { byConfig, totals } from "./summary.js";
 
@@ -14,8 +16,6 @@ import { byConfig, totals } from "./summary.js";
 const CHILD = "    ";
 /** YAML diagnostics are indented 2 spaces past their test point. */
 const YAML = "  ";
-
-const LABEL: Record<string, string> = { pass: "TPASS", fail: "TFAIL", brok: "TBROK", warn: "TWARN", conf: "TCONF" };
 
 /**
  * A description or directive reason on one line, with `\` and `#` escaped as TAP14 requires.
@@ -69,14 +69,14 @@ function yamlDiag(indent: string, lines: readonly string[]): string[] {
 function confReason(r: JobResult): string {
   const first = r.tconf[0];
   if (first) return `${first.category}: ${first.reason}`;
-  return r.lines.find((l) => l.type === 32)?.message ?? "TCONF";
+  return r.lines.find((l) => l.type === TCONF)?.message ?? "TCONF";
 }
 
 function failureDiag(r: JobResult): string[] {
   const c = r.counts;
   return [
     `status: ${yamlString(r.status)}`,
-    `result: ${yamlString(LABEL[r.status] ?? r.status)}`,
+    `result: ${yamlString(testResultName(r.status) ?? r.status)}`,
     `exitCode: ${r.exitCode}`,
     `seed: ${r.seed}`,
     `duration_ms: ${r.duration}`,
@@ -92,7 +92,7 @@ function failureDiag(r: JobResult): string[] {
 }
 
 function warningDiag(r: JobResult): string[] {
-  const warnings = r.lines.filter((l) => l.type === 4).map((l) => l.message);
+  const warnings = r.lines.filter((l) => l.type === TWARN).map((l) => l.message);
   return [
     `status: ${yamlString(r.status)}`,
     `exitCode: ${r.exitCode}`,

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { JobResult } from "../runner/job.js";
+import type { JobResult } from "./jobresult.js";
 import { ltpLog } from "./ltplog.js";
 import type { RunMeta } from "./meta.js";
 import { byConfig } from "./summary.js";

@@ -1,8 +1,9 @@
 import pLimit from "p-limit";
-import { TCONF } from "../ltp/lib/tst_res.js";
-import { failsRun, type Attempt, type JobResult } from "./job.js";
+import type { Attempt, JobResult } from "../report/jobresult.js";
+import { singleResult, TCONF } from "../report/result.js";
+import { failsRun } from "../report/status.js";
+import { jobResult, jobSeed, type Job } from "./job.js";
 import { WorkerPool } from "./pool.js";
-import { jobResult, jobSeed, type Job } from "./run.js";
 
 export interface ExecuteOptions {
   /** How many jobs run at once (worker threads). */
@@ -40,10 +41,7 @@ export function attemptSeed(base: number, attempt: number): number {
 /** The result of a job that a skip file lists: TCONF, never run. */
 function skippedByFile(job: Job, seed: number, file: string): JobResult {
   const message = `${job.entry.tag} is listed in the skip file ${file}`;
-  return jobResult(job, seed, {
-    counts: { passed: 0, failed: 0, broken: 0, skipped: 1, warnings: 0 },
-    lines: [{ type: TCONF, message, category: "skip-file" }], log: [`TCONF: ${message}`], exitCode: TCONF,
-  }, new Date(), 0);
+  return jobResult(job, seed, singleResult(TCONF, message, "skip-file"), new Date(), 0);
 }
 
 /** Runs the job matrix on a pool of worker threads. Results keep the matrix's order. */

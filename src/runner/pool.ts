@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
-import { broken, jobResult, type Job } from "./run.js";
+import type { JobResult } from "../report/jobresult.js";
+import { singleResult, TBROK } from "../report/result.js";
+import { jobResult, type Job } from "./job.js";
 import type { JobReply, JobRequest } from "./worker.js";
-import type { JobResult } from "./job.js";
 
 export interface PoolOptions {
   /** Seconds a testcase without its own .timeout may take. */
@@ -63,7 +64,7 @@ export class WorkerPool {
         else void worker.terminate();
         resolve(result);
       };
-      const fail = (message: string) => finish(jobResult(job, seed, broken(message), startedAt, performance.now() - t0), false);
+      const fail = (message: string) => finish(jobResult(job, seed, singleResult(TBROK, message), startedAt, performance.now() - t0), false);
       const onMessage = (m: JobReply) => {
         if (m.id !== id) return;
         if (m.type === "started") arm(m.timeout);

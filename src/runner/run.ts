@@ -1,32 +1,11 @@
 import { link, type LinkedKernel } from "../linux/kbuild/link.js";
 import type { KernelConfig } from "../linux/kconfig/config.js";
-import { TBROK, TCONF, type Counts, type ResultLine } from "../ltp/lib/tst_res.js";
 import { runTest, type TestCase } from "../ltp/lib/tst_test.js";
 import { EmulatedTarget } from "../targets/emulated.js";
-import type { LoadedConfig } from "./configs.js";
-import { caseStatuses, statusOf, type JobResult } from "./job.js";
-import type { RuntestEntry } from "./runtest.js";
+import type { JobResult } from "../report/jobresult.js";
+import { singleResult, TBROK, type Outcome } from "../report/result.js";
+import { jobResult, type Job } from "./job.js";
 import { loadTestcase } from "./testcases.js";
-
-/** One cell of the matrix: a runtest entry on a configuration. */
-export interface Job {
-  readonly entry: RuntestEntry;
-  readonly config: LoadedConfig;
-  /** Its place in the matrix. */
-  readonly index: number;
-}
-
-/** Every (testcase, config) pair, in runtest order then config order. */
-export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly LoadedConfig[]): Job[] {
-  return entries.flatMap((entry) => configs.map((config) => ({ entry, config }))).map((j, index) => ({ ...j, index }));
-}
-
-/** A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. */
-export function jobSeed(runSeed: number, tag: string, config: string): number {
-  let h = (runSeed >>> 0) ^ 0x9e3779b9;
-  for (const c of `${tag}\0${config}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  return h;
-}
 
 const linkCache = new WeakMap<KernelConfig, Map<string, LinkedKernel>>();
 
@@ -38,38 +17,6 @@ function linked(config: KernelConfig, omit: readonly string[] = []): LinkedKerne
   let l = byOmit.get(key);
   if (!l) byOmit.set(key, (l = link(config, { omit })));
   return l;
-}
-
-/** What a run of a testcase produced, before it becomes a JobResult. */
-export interface Outcome {
-  readonly counts: Counts;
-  readonly lines: readonly ResultLine[];
-  readonly log: readonly string[];
-  readonly exitCode: number;
-}
-
-/** What a job that the harness had to give up on reports: one TBROK. */
-export function broken(message: string): Outcome {
-  return {
-    counts: { passed: 0, failed: 0, broken: 1, skipped: 0, warnings: 0 },
-    lines: [{ type: TBROK, message }], log: [`TBROK: ${message}`], exitCode: TBROK,
-  };
-}
-
-/** The JobResult of a job from what it produced. */
-export function jobResult(job: Job, seed: number, outcome: Outcome, startedAt: Date, duration: number): JobResult {
-  const { entry } = job;
-  const { config } = job.config;
-  const tconf = outcome.lines
-    .filter((l) => l.type === TCONF)
-    .map((l) => ({ category: l.category ?? "other", reason: l.message }));
-  const status = statusOf(outcome.counts, outcome.exitCode);
-  return {
-    index: job.index, tag: entry.tag, command: entry.command, args: entry.args, config: config.name,
-    configSpec: job.config.spec, arch: config.arch, seed, status, testStatus: status,
-    cases: caseStatuses(outcome.lines), exitCode: outcome.exitCode, counts: outcome.counts,
-    lines: outcome.lines, log: outcome.log, duration, tconf, startedAt,
-  };
 }
 
 /** LTP's default .timeout, in seconds. */
@@ -114,9 +61,9 @@ export async function runJob(job: Job, seed: number, opts: RunJobOptions = {}): 
       dog.expired,
     ]);
     dog.cancel();
-    outcome = done === "timeout" ? broken(`Test killed! (timeout?): no result within ${timeout} s`) : done;
+    outcome = done === "timeout" ? singleResult(TBROK, `Test killed! (timeout?): no result within ${timeout} s`) : done;
   } catch (e) {
-    outcome = broken(`${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`);
+    outcome = singleResult(TBROK, `${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`);
   }
   return jobResult(job, seed, outcome, startedAt, performance.now() - t0);
 }

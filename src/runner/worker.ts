@@ -7,7 +7,7 @@ import { loadConfig, type LoadedConfig } from "./configs.js";
 import { runJob } from "./run.js";
 import type { RuntestEntry } from "./runtest.js";
 import { loadTestcase } from "./testcases.js";
-import type { JobResult } from "./job.js";
+import type { JobResult } from "../report/jobresult.js";
 
 /** Main thread to worker: run this job with this seed. */
 export interface JobRequest {
