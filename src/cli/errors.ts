@@ -17,3 +17,12 @@ export function asUsageError(e: unknown): never {
   if (e instanceof Error && inputErrors.some((c) => e instanceof c)) throw new UsageError(e.message);
   throw e;
 }
+
+/** Reads an input: the errors of bad input become UsageError (see asUsageError). */
+export function checkedInput<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    asUsageError(e);
+  }
+}

@@ -1,112 +1,94 @@
-import { compareJson, compareMarkdown, compareReports, compareText } from "../report/compare.js";
-import { expectationsFrom } from "../report/expectations.js";
-import { jsonReport } from "../report/json.js";
-import { mergeReports, readReport } from "../report/merge.js";
-import { writeAtomic } from "../report/writer.js";
-import { loadConfig } from "../runner/configs.js";
-import { runJob } from "../runner/run.js";
-import { loadTestcase } from "../runner/testcases.js";
-import { jobLine } from "../report/console.js";
-import { asUsageError, UsageError } from "./errors.js";
+import { existsSync } from "node:fs";
+import { writeAtomic } from "../report/atomic.js";
+import { compareReports } from "../report/compare.js";
+import { compareText } from "../report/compareformats.js";
+import { ExpectationSet, readExpectations, type Expectation } from "../report/expectations.js";
+import type { RunReport } from "../report/format.js";
+import type { JobResult } from "../report/jobresult.js";
+import { jsonReport, jsonText, type JsonReport } from "../report/json.js";
+import { readReport } from "../report/merge.js";
+import { failsRun } from "../report/status.js";
+import { checkedInput, UsageError } from "./errors.js";
 
-const FORMATS = ["text", "json", "junit", "markdown"] as const;
-
-/** `ltp-run compare OLD.json NEW.json`: exit 1 when NEW has a regression against OLD. */
-export async function compareCommand(oldPath: string, newPath: string, opts: { format: string; flakyFails?: boolean }): Promise<number> {
-  if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format is one of ${FORMATS.join(", ")}, not ${opts.format}`);
-  let before, after;
-  try {
-    before = readReport(oldPath);
-    after = readReport(newPath);
-  } catch (e) {
-    asUsageError(e);
-  }
-  const c = compareReports(before, after, { flakyFails: opts.flakyFails ?? false });
-  const text = opts.format === "json" ? compareJson(c)
-    : opts.format === "markdown" ? compareMarkdown(c)
-    : opts.format === "junit" ? (await import("../report/junit.js")).compareJunitXml(c)
-    : compareText(c);
-  process.stdout.write(text);
-  return c.regressions ? 1 : 0;
+/** What the command line says about the gate. */
+export interface GateOptions {
+  /** Known failures: listed failures are XFAIL, listed passes XPASS. */
+  readonly expect?: string;
+  /** An earlier run's JSON report: only a regression against it fails the run. */
+  readonly baseline?: string;
+  /** Then write this run as the baseline. */
+  readonly updateBaseline?: boolean;
+  /** A FLAKY job fails the run. */
+  readonly flakyFails?: boolean;
 }
 
-/** `ltp-run baseline save RESULTS.json BASELINE.json`: a run becomes the baseline, atomically. */
-export function baselineSaveCommand(from: string, to: string): number {
-  let report;
-  try {
-    report = readReport(from);
-  } catch (e) {
-    asUsageError(e);
-  }
-  writeAtomic(to, JSON.stringify(report, null, 2) + "\n");
-  process.stdout.write(`baseline ${to}: ${report.results.length} jobs from run ${report.ltp_run.run_id}\n`);
-  return 0;
-}
+const jobKey = (test: string, config: string) => `${test}\0${config}`;
 
-/** `ltp-run expect --from RESULTS.json`: a starting expectations file from the run's failures. */
-export function expectCommand(opts: { from: string; output?: string }): number {
-  let report;
-  try {
-    report = readReport(opts.from);
-  } catch (e) {
-    asUsageError(e);
-  }
-  const text = expectationsFrom(report.results);
-  if (opts.output) {
-    writeAtomic(opts.output, text);
-    process.stderr.write(`${opts.output}: write a reason for each entry; until then the file is refused\n`);
-  } else {
-    process.stdout.write(text);
-  }
-  return 0;
+/**
+ * The baseline with only the jobs this run had: a shard answers for its own slice, so the
+ * baseline's other jobs are not "removed". The run's jobs are those that finished and those
+ * it lists as not run.
+ */
+function baselineFor(baseline: JsonReport, run: RunReport): JsonReport {
+  if (!run.meta.shard) return baseline;
+  const mine = new Set([...run.results.map((r) => jobKey(r.tag, r.config)), ...run.meta.notRun.map((j) => jobKey(j.tag, j.config))]);
+  return { ...baseline, results: baseline.results.filter((r) => mine.has(jobKey(r.test_fqn, r.config))) };
 }
 
 /**
- * `ltp-run replay RESULTS.json --tag T --config C`: reruns one job with the seed it had and
- * checks that the result and the log are the same.
+ * Whether a run passes: known failures (--expect) turn into XFAIL and XPASS as results come
+ * in; without a baseline, any failure fails the run; with one (--baseline), only what got
+ * worse does, and an XPASS (a stale known-failure entry). --update-baseline then makes the
+ * run the new baseline.
  */
-export async function replayCommand(from: string, opts: { tag: string; config: string; testcases?: string }): Promise<number> {
-  let report;
-  try {
-    report = readReport(from);
-  } catch (e) {
-    asUsageError(e);
-  }
-  const recorded = report.results.find((r) => r.test_fqn === opts.tag && r.config === opts.config);
-  if (!recorded) throw new UsageError(`${from}: no job ${opts.tag} on ${opts.config}`);
-  let config;
-  try {
-    config = loadConfig(recorded.config_spec);
-  } catch (e) {
-    asUsageError(e);
-  }
-  const entry = { tag: recorded.test_fqn, command: recorded.test.command, args: recorded.test.arguments, where: from };
-  const r = await runJob({ entry, config: { spec: recorded.config_spec, config }, index: recorded.index }, recorded.seed, {
-    load: (name) => loadTestcase(name, opts.testcases),
-  });
-  process.stdout.write(r.log.join("\n") + "\n\n" + jobLine(r) + "\n");
-  const log = r.log.length ? r.log.join("\n") + "\n" : "";
-  const sameLog = log === recorded.test.log;
-  const sameStatus = r.testStatus === recorded.test_status;
-  if (sameLog && sameStatus) {
-    process.stdout.write(`replay of ${opts.tag} on ${opts.config} with seed ${recorded.seed}: same result (${r.testStatus}) and the same log\n`);
-    return 0;
-  }
-  process.stdout.write(`replay of ${opts.tag} on ${opts.config} with seed ${recorded.seed} differs: ${sameStatus ? "" : `result ${recorded.test_status} -> ${r.testStatus}; `}${sameLog ? "same log" : "the log differs"}\n`);
-  return 1;
-}
+export class RunGate {
+  private constructor(
+    private readonly opts: GateOptions,
+    private readonly expectations: ExpectationSet,
+    /** Absent without --baseline, and when --update-baseline is to create it. */
+    private readonly baseline: JsonReport | undefined,
+  ) {}
 
-/** `ltp-run merge a.json b.json ... -o all.json`: the shards of a run as one run. */
-export async function mergeCommand(paths: string[], opts: { output: string; junit?: string }): Promise<number> {
-  let merged;
-  try {
-    merged = mergeReports(paths.map((path) => ({ path, report: readReport(path) })));
-  } catch (e) {
-    asUsageError(e);
+  /** Reads the expectations and the baseline before any job runs; bad input throws UsageError. */
+  static load(opts: GateOptions): RunGate {
+    const { expect, baseline } = opts;
+    const expectations = new ExpectationSet(expect ? checkedInput(() => readExpectations(expect)) : []);
+    const base = baseline && (existsSync(baseline) || !opts.updateBaseline) ? checkedInput(() => readReport(baseline)) : undefined;
+    if (opts.updateBaseline && !baseline) throw new UsageError("--update-baseline needs --baseline FILE");
+    return new RunGate(opts, expectations, base);
   }
-  const { results, meta } = merged;
-  writeAtomic(opts.output, JSON.stringify(jsonReport(results, meta), null, 2) + "\n");
-  if (opts.junit) writeAtomic(opts.junit, (await import("../report/junit.js")).junitXml(results, meta));
-  process.stdout.write(`merged ${paths.length} reports: ${results.length} of ${meta.matrixSize} jobs -> ${opts.output}\n`);
-  return 0;
+
+  /** A job's result as the known failures see it: XFAIL, XPASS, or unchanged. */
+  judge(result: JobResult): JobResult {
+    return this.expectations.apply(result);
+  }
+
+  /** Known-failure entries that matched no job so far. */
+  staleExpectations(): Expectation[] {
+    return this.expectations.stale();
+  }
+
+  /** Whether the finished run fails; with a baseline, what changed is written to `out`. */
+  fails(run: RunReport, out: NodeJS.WritableStream): boolean {
+    const path = this.opts.baseline;
+    if (!path) return this.anyFailure(run);
+    const current = jsonReport(run.results, run.meta);
+    const failing = this.baseline ? this.regressed(this.baseline, run, current, path, out) : this.anyFailure(run);
+    if (this.opts.updateBaseline && !run.meta.interrupted) {
+      writeAtomic(path, jsonText(current));
+      out.write(`baseline ${path} updated with this run\n`);
+    }
+    return failing;
+  }
+
+  private anyFailure(run: RunReport): boolean {
+    return run.results.some((r) => failsRun(r.status, this.opts.flakyFails));
+  }
+
+  /** Only what got worse fails the gate (and a stale known-failure entry, XPASS). */
+  private regressed(baseline: JsonReport, run: RunReport, current: JsonReport, path: string, out: NodeJS.WritableStream): boolean {
+    const comparison = compareReports(baselineFor(baseline, run), current, { flakyFails: this.opts.flakyFails ?? false });
+    out.write(`\ncompared with ${path}:\n${compareText(comparison)}`);
+    return comparison.regressions > 0 || run.results.some((r) => r.status === "xpass");
+  }
 }

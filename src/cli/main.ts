@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from "commander";
 import { runCommand } from "./run.js";
 import { resolveCommand } from "./resolve.js";
 import { configsCommand, listCommand } from "./info.js";
-import { baselineSaveCommand, compareCommand, expectCommand, mergeCommand, replayCommand } from "./gate.js";
+import { baselineSaveCommand, compareCommand, comparisonFormatNames, expectCommand, mergeCommand } from "./reports.js";
+import { replayCommand } from "./replay.js";
+import { reportOptions, reportPaths } from "./reportoptions.js";
 import { UsageError } from "./errors.js";
 
 const program = new Command()
@@ -19,7 +21,18 @@ function positiveInt(flag: string) {
   };
 }
 
-program
+function timeoutArg(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new UsageError(`--timeout takes a positive number of seconds, not ${JSON.stringify(v)}`);
+  return n;
+}
+
+function seedArg(v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`--seed takes a non-negative integer, not ${JSON.stringify(v)}`);
+  return Number(v) >>> 0;
+}
+
+const run = program
   .command("run", { isDefault: true })
   .description("run the testcases of runtest files on configurations (the default command)")
   .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
@@ -27,20 +40,12 @@ program
   .addOption(new Option("-j, --jobs <n>", "jobs run in parallel, each in a worker thread (default: the number of cores)").argParser(positiveInt("-j")))
   .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
   .option("-S, --skip-file <file>", "skip the testcases this file lists (whole tags, one per line, # comments)")
-  .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser((v) => {
-    const n = Number(v);
-    if (!(n > 0)) throw new UsageError(`--timeout takes a positive number of seconds, not ${JSON.stringify(v)}`);
-    return n;
-  }))
-  .option("--junit <path>", "also write the JUnit XML report here")
-  .option("--tap <path>", "also write the TAP 14 report here (- for stdout; the console then goes to stderr)")
-  .option("--json <path>", "also write the JSON report (kirk's schema and more) here")
+  .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser(timeoutArg));
+for (const option of reportOptions()) run.addOption(option);
+run
   .option("--results-dir <dir>", "where each run's directory goes", "results")
   .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)")
-  .addOption(new Option("--seed <n>", "the run's seed (default: random)").argParser((v) => {
-    if (!/^\d+$/.test(v)) throw new UsageError(`--seed takes a non-negative integer, not ${JSON.stringify(v)}`);
-    return Number(v) >>> 0;
-  }))
+  .addOption(new Option("--seed <n>", "the run's seed (default: random)").argParser(seedArg))
   .option("--baseline <file>", "compare with an earlier run's JSON report: exit 1 on a regression only")
   .option("--update-baseline", "then write this run as the baseline (atomically)")
   .option("--expect <file>", "known failures (JSON): listed failures are XFAIL, listed passes XPASS")
@@ -48,7 +53,7 @@ program
   .option("--flaky-fails", "a FLAKY job fails the run")
   .option("--shard <i/n>", "run the i-th of n slices of the job matrix (merge the reports with ltp-run merge)")
   .option("--omit-syscall <names>", "link without these syscalls' handlers: a deliberately broken table, to try a CI gate")
-  .action(async (opts) => { process.exitCode = await runCommand(opts); });
+  .action(async (opts) => { process.exitCode = await runCommand({ ...opts, reports: reportPaths(opts) }); });
 
 program
   .command("resolve")
@@ -78,9 +83,9 @@ program
   .description("compare two runs' JSON reports: exit 1 when the new one has a regression")
   .argument("<old>", "the earlier run's JSON report (a baseline)")
   .argument("<new>", "the later run's JSON report")
-  .option("--format <format>", "text, json, junit or markdown", "text")
+  .option("--format <format>", comparisonFormatNames(), "text")
   .option("--flaky-fails", "count FLAKY as failing")
-  .action(async (oldPath: string, newPath: string, opts) => { process.exitCode = await compareCommand(oldPath, newPath, opts); });
+  .action((oldPath: string, newPath: string, opts) => { process.exitCode = compareCommand(oldPath, newPath, opts); });
 
 program
   .command("baseline")
@@ -107,13 +112,15 @@ program
   .option("--testcases <dir>", "where the compiled testcases are looked up")
   .action(async (from: string, opts) => { process.exitCode = await replayCommand(from, opts); });
 
-program
+const merge = program
   .command("merge")
   .description("merge the JSON reports of a run's shards into one")
   .argument("<reports...>", "the shards' JSON reports")
-  .requiredOption("-o, --output <file>", "the merged JSON report")
-  .option("--junit <file>", "also write the merged JUnit XML")
-  .action(async (paths: string[], opts) => { process.exitCode = await mergeCommand(paths, opts); });
+  .requiredOption("-o, --output <file>", "the merged JSON report");
+for (const option of reportOptions()) merge.addOption(option);
+merge.action(async (paths: string[], opts) => {
+  process.exitCode = await mergeCommand(paths, { output: opts.output, reports: reportPaths(opts) });
+});
 
 try {
   await program.parseAsync(process.argv);

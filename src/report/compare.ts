@@ -124,47 +124,12 @@ export function countsLine(c: Comparison): string {
   return TRANSITIONS.filter((t) => c.counts[t]).map((t) => `${c.counts[t]} ${t}`).join(", ") || "nothing to compare";
 }
 
-function where(c: Change): string {
-  return c.case === undefined ? c.test : `${c.test}#${c.case}`;
-}
-
 /** The verdict line CI prints last. */
 export function verdictLine(c: Comparison): string {
   return c.regressions ? `${c.regressions} regression${c.regressions === 1 ? "" : "s"} (${countsLine(c)})` : `no regressions (${countsLine(c)})`;
 }
 
-/** A table a reviewer reads in ten seconds: every change that is not "unchanged". */
-export function compareText(c: Comparison): string {
-  const rows = c.changes.filter((x) => x.transition !== "unchanged");
-  const lines: string[] = [];
-  if (rows.length) {
-    const w = [16, 18, 14, 20];
-    lines.push(`${"transition".padEnd(w[0]!)} ${"test".padEnd(w[1]!)} ${"config".padEnd(w[2]!)} ${"old -> new".padEnd(w[3]!)} detail`);
-    for (const r of rows) {
-      const d = r.detail.length > 100 ? `${r.detail.slice(0, 99)}…` : r.detail;
-      lines.push(`${r.transition.padEnd(w[0]!)} ${where(r).padEnd(w[1]!)} ${r.config.padEnd(w[2]!)} ${`${r.old ?? "-"} -> ${r.new ?? "-"}`.padEnd(w[3]!)} ${d}`);
-    }
-    lines.push("");
-  }
-  lines.push(verdictLine(c));
-  return lines.join("\n") + "\n";
-}
-
-function mdCell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
-/** For pasting into a review. */
-export function compareMarkdown(c: Comparison): string {
-  const rows = c.changes.filter((x) => x.transition !== "unchanged");
-  const out = [`**${verdictLine(c)}**`, ""];
-  if (rows.length) {
-    out.push("| transition | test | config | old | new | detail |", "|---|---|---|---|---|---|");
-    for (const r of rows) out.push(`| ${r.transition} | ${mdCell(where(r))} | ${mdCell(r.config)} | ${r.old ?? "-"} | ${r.new ?? "-"} | ${mdCell(r.detail)} |`);
-  }
-  return out.join("\n") + "\n";
-}
-
-export function compareJson(c: Comparison): string {
-  return JSON.stringify({ regressions: c.regressions, counts: c.counts, changes: c.changes }, null, 2) + "\n";
+/** What changed, as the tables name it: the test, or test#n for one case of it. */
+export function changeName(c: Change): string {
+  return c.case === undefined ? c.test : `${c.test}#${c.case}`;
 }

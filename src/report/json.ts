@@ -1,4 +1,5 @@
 import { cpus, machine, release, totalmem, type as osType } from "node:os";
+import type { RunFileFormat } from "./format.js";
 import type { JobResult } from "./jobresult.js";
 import type { ResultType } from "./result.js";
 import type { JobStatus } from "./status.js";
@@ -124,6 +125,11 @@ export interface JsonReport {
   };
 }
 
+/** A job's output as the report's test.log holds it: the lines, each ended by a newline. */
+export function logText(log: readonly string[]): string {
+  return log.length ? log.join("\n") + "\n" : "";
+}
+
 function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
@@ -143,7 +149,7 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
       test: {
         command: r.command,
         arguments: [...r.args],
-        log: r.log.length ? r.log.join("\n") + "\n" : "",
+        log: logText(r.log),
         retval: [String(r.exitCode)],
         duration: r.duration / 1000,
         failed: r.counts.failed,
@@ -203,6 +209,16 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
     },
   };
 }
+
+/** The report as its file holds it. */
+export function jsonText(report: JsonReport): string {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+export const jsonFormat: RunFileFormat = {
+  scope: "run", name: "json", fileName: "results.json", help: "also write the JSON report (kirk's schema and more) here",
+  render: ({ results, meta }) => jsonText(jsonReport(results, meta)),
+};
 
 /** A job's result read back from a JSON report (to merge shards or replay a job). */
 export function fromJsonResult(j: JsonResult): JobResult {

@@ -1,35 +1,9 @@
-import { createRequire } from "node:module";
-import type { Builder, TestCase } from "junit-report-builder";
+import type { RunFileFormat } from "./format.js";
 import { firstMeaningful, type JobResult } from "./jobresult.js";
+import { newBuilder, skippedWithMessage } from "./junitbuilder.js";
 import type { RunMeta } from "./meta.js";
 import { TWARN } from "./result.js";
 import { byConfig, totals } from "./summary.js";
-
-/**
- * Loaded on demand: it costs a noticeable time to load, and it is CommonJS whose default
- * export NodeNext types wrongly, so it is required rather than imported.
- */
-function newBuilder(): Builder {
-  const require = createRequire(import.meta.url);
-  const m = require("junit-report-builder") as Builder & { default?: Builder };
-  return (m.default ?? m).newBuilder();
-}
-
-/**
- * junit-report-builder writes <skipped/> without a message; CI systems show the message, so
- * the reason is added to the element the builder makes.
- */
-function skippedWithMessage(tc: TestCase, message: string): void {
-  tc.skipped();
-  const build = tc.build.bind(tc);
-  tc.build = (parent) => {
-    const el = build(parent);
-    for (const child of el.children as { name?: string; att?: (k: string, v: string) => void }[]) {
-      if (child.name === "skipped") child.att?.("message", message);
-    }
-    return el;
-  };
-}
 
 /** JUnit's timestamp (no zone in its schema), in UTC: the builder would write local time. */
 function utc(d: Date): string {
@@ -69,17 +43,7 @@ export function junitXml(results: readonly JobResult[], meta: RunMeta): string {
   return builder.build();
 }
 
-
-
-/** `compare --format junit`: one testcase per change; a regression is a failure. */
-export function compareJunitXml(c: import("./compare.js").Comparison): string {
-  const builder = newBuilder();
-  const suite = builder.testSuite().name("ltp-run.compare").property("regressions", String(c.regressions));
-  for (const x of c.changes) {
-    const tc = suite.testCase().className(`ltp-run.compare.${x.config}`).name(x.case === undefined ? x.test : `${x.test}#${x.case}`)
-      .property("transition", x.transition).property("old", x.old ?? "-").property("new", x.new ?? "-");
-    if (x.transition === "regression") tc.failure(`${x.old ?? "-"} -> ${x.new ?? "-"}: ${x.detail}`, "regression");
-    else if (x.transition === "not-run" || x.transition === "removed") skippedWithMessage(tc, x.transition);
-  }
-  return builder.build();
-}
+export const junitFormat: RunFileFormat = {
+  scope: "run", name: "junit", fileName: "junit.xml", help: "also write the JUnit XML report here",
+  render: ({ results, meta }) => junitXml(results, meta),
+};

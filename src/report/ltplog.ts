@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import type { ConfigFileFormat } from "./format.js";
 import type { JobResult } from "./jobresult.js";
 import { failsRun } from "./status.js";
 
@@ -27,3 +28,13 @@ export function ltpLog(config: string, arch: string, results: readonly JobResult
   ];
   return lines.join("\n");
 }
+
+/** A file name for a configuration's log: overrides keep their + and =, slashes go. */
+function safeName(config: string): string {
+  return config.replace(/[^A-Za-z0-9_.=+-]/g, "_");
+}
+
+export const ltplogFormat: ConfigFileFormat = {
+  scope: "config", name: "ltplog", fileName: (config) => `${safeName(config)}.log`,
+  render: ({ results, meta }) => ltpLog(results[0]!.config, results[0]!.arch, results, meta.started),
+};

@@ -1,3 +1,4 @@
+import type { RunFileFormat } from "./format.js";
 import { firstMeaningful, type JobResult } from "./jobresult.js";
 import { TCONF, TWARN } from "./result.js";
 import { failsRun, testResultName } from "./status.js";
@@ -194,3 +195,9 @@ export function tapReport(results: readonly JobResult[], meta: RunMeta): string 
   out.push(commentText(`# ltp-run ${meta.version}, run ${meta.runId}, seed ${meta.seed}`));
   return out.join("\n") + "\n";
 }
+
+export const tapFormat: RunFileFormat = {
+  scope: "run", name: "tap", fileName: "results.tap", stdout: true,
+  help: "also write the TAP 14 report here (- for stdout; the console then goes to stderr)",
+  render: ({ results, meta }) => tapReport(results, meta),
+};

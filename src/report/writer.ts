@@ -1,31 +1,27 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import type { JobResult } from "./jobresult.js";
-import { ltpLog } from "./ltplog.js";
-import type { RunMeta } from "./meta.js";
+import { mkdirSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { basename, join } from "node:path";
+import { writeAtomic } from "./atomic.js";
+import type { ConfigFileFormat, RunFileFormat, RunReport } from "./format.js";
+import { REPORT_FORMATS, runFileFormats } from "./formats.js";
 import { byConfig } from "./summary.js";
-import { jsonReport } from "./json.js";
-import { tapReport } from "./tap.js";
 
-/** Where the reports go besides the run directory (--junit, --tap, --json). */
-export interface ReportTargets {
-  readonly junit?: string;
-  /** A path, or "-" for stdout at the end of the run. */
-  readonly tap?: string;
-  readonly json?: string;
+/** Where the command line asked for copies of reports: format name -> path (--<name> <path>). */
+export type ReportPaths = ReadonlyMap<string, string>;
+
+/** `--<name> -` of a format that can write to stdout. */
+function toStdout(format: RunFileFormat, path: string): boolean {
+  return path === "-" && format.stdout === true;
 }
 
-/** Writes a file so that a reader never sees half of it: a temporary file, then a rename. */
-export function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+/** Whether a report goes to stdout: everything meant for a person then goes to stderr. */
+export function reportOnStdout(paths: ReportPaths): boolean {
+  return runFileFormats().some((f) => { const p = paths.get(f.name); return p !== undefined && toStdout(f, p); });
 }
 
-/** A file name for a configuration's log: overrides keep their + and =, slashes go. */
-function safeName(config: string): string {
-  return config.replace(/[^A-Za-z0-9_.=+-]/g, "_");
+/** Writes a copy of a report where --<name> asked: a file, or stdout once the run is final. */
+export function writeCopy(format: RunFileFormat, text: string, path: string, final: boolean): void {
+  if (!toStdout(format, path)) writeAtomic(path, text);
+  else if (final) process.stdout.write(text);
 }
 
 /**
@@ -33,12 +29,11 @@ function safeName(config: string): string {
  * killed harness) still leaves complete, parseable files with what finished.
  */
 export class ReportWriter {
-  private junitXml: ((results: readonly JobResult[], meta: RunMeta) => string) | undefined;
   private pending: NodeJS.Timeout | undefined;
 
   constructor(
     readonly dir: string,
-    private readonly targets: ReportTargets,
+    private readonly paths: ReportPaths,
     private readonly resultsDir: string,
   ) {
     mkdirSync(dir, { recursive: true });
@@ -58,33 +53,32 @@ export class ReportWriter {
     }
   }
 
-  /** JUnit needs junit-report-builder, which is slow to load: it is loaded once, on first use. */
-  private async junit(): Promise<(results: readonly JobResult[], meta: RunMeta) => string> {
-    return (this.junitXml ??= (await import("./junit.js")).junitXml);
-  }
-
-  /** Writes every report now. */
-  async write(results: readonly JobResult[], meta: RunMeta, final: boolean): Promise<void> {
+  /** Writes every report now; `final`, at the end of the run, also writes those meant for stdout. */
+  async write(run: RunReport, final: boolean): Promise<void> {
     clearTimeout(this.pending);
     this.pending = undefined;
-    for (const [config, list] of byConfig(results)) {
-      writeAtomic(join(this.dir, `${safeName(config)}.log`), ltpLog(config, list[0]!.arch, list, meta.started));
+    for (const format of REPORT_FORMATS) {
+      if (format.scope === "config") await this.writePerConfig(format, run);
+      else await this.writeRunFile(format, run, final);
     }
-    const xml = (await this.junit())(results, meta);
-    writeAtomic(join(this.dir, "junit.xml"), xml);
-    const json = JSON.stringify(jsonReport(results, meta), null, 2) + "\n";
-    writeAtomic(join(this.dir, "results.json"), json);
-    const tap = tapReport(results, meta);
-    writeAtomic(join(this.dir, "results.tap"), tap);
-    if (this.targets.junit) writeAtomic(this.targets.junit, xml);
-    if (this.targets.json) writeAtomic(this.targets.json, json);
-    if (this.targets.tap && this.targets.tap !== "-") writeAtomic(this.targets.tap, tap);
-    if (final && this.targets.tap === "-") process.stdout.write(tap);
+  }
+
+  private async writePerConfig(format: ConfigFileFormat, run: RunReport): Promise<void> {
+    for (const [config, results] of byConfig(run.results)) {
+      writeAtomic(join(this.dir, format.fileName(config)), await format.render({ results, meta: run.meta }));
+    }
+  }
+
+  private async writeRunFile(format: RunFileFormat, run: RunReport, final: boolean): Promise<void> {
+    const text = await format.render(run);
+    writeAtomic(join(this.dir, format.fileName), text);
+    const path = this.paths.get(format.name);
+    if (path !== undefined) writeCopy(format, text, path, final);
   }
 
   /** Writes soon, at most every `ms`: many jobs finishing together cost one write. */
-  schedule(results: () => readonly JobResult[], meta: () => RunMeta, ms = 250): void {
+  schedule(run: () => RunReport, ms = 250): void {
     if (this.pending) return;
-    this.pending = setTimeout(() => void this.write(results(), meta(), false), ms);
+    this.pending = setTimeout(() => void this.write(run(), false), ms);
   }
 }

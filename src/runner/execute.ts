@@ -4,19 +4,24 @@ import { singleResult, TCONF } from "../report/result.js";
 import { failsRun } from "../report/status.js";
 import { jobResult, jobSeed, type Job } from "./job.js";
 import { WorkerPool } from "./pool.js";
+import type { SkipList } from "./skipfile.js";
 
-export interface ExecuteOptions {
+/** How the jobs of a run are run. */
+export interface ExecutionSettings {
   /** How many jobs run at once (worker threads). */
   readonly parallel: number;
   readonly runSeed: number;
   readonly defaultTimeout: number;
   readonly testcasesDir?: string;
-  /** Tags a skip file lists: their jobs are reported skipped, never run. */
-  readonly skip?: { readonly tags: ReadonlySet<string>; readonly file: string };
+  /** -S: jobs reported skipped, never run. */
+  readonly skip?: SkipList;
   /** Reruns of a failed or broken job: the first with the same seed, the others with new ones. */
   readonly retries?: number;
   /** Syscalls to leave out of every link (a deliberately broken table, to test a CI gate). */
   readonly omit?: readonly string[];
+}
+
+export interface ExecuteOptions extends ExecutionSettings {
   /** Aborting stops starting jobs; running ones get `graceSeconds` to finish, then are killed. */
   readonly signal?: AbortSignal;
   readonly graceSeconds?: number;

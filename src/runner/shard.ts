@@ -2,8 +2,14 @@ export class ShardError extends Error {
   override name = "ShardError";
 }
 
-/** --shard i/n: the i-th of n slices (1-based). */
-export function parseShard(text: string): { index: number; count: number } {
+/** The i-th of n slices of a job matrix (1-based). */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** --shard i/n */
+export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(m?.[1]), count = Number(m?.[2]);
   if (!m || count < 1 || index < 1 || index > count) throw new ShardError(`--shard takes i/n with 1 <= i <= n, not ${JSON.stringify(text)}`);
@@ -15,6 +21,6 @@ export function parseShard(text: string): { index: number; count: number } {
  * every job in exactly one shard, and balanced: the shards' sizes differ by one at most, and
  * each gets its share of every testcase and configuration.
  */
-export function inShard<T extends { index: number }>(jobs: readonly T[], shard: { index: number; count: number }): T[] {
+export function inShard<T extends { index: number }>(jobs: readonly T[], shard: Shard): T[] {
   return jobs.filter((j) => j.index % shard.count === shard.index - 1);
 }

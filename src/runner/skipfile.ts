@@ -4,6 +4,13 @@ export class SkipFileError extends Error {
   override name = "SkipFileError";
 }
 
+/** The tags a skip file lists: their jobs are reported skipped, never run. */
+export interface SkipList {
+  readonly tags: ReadonlySet<string>;
+  /** The file, for the message that says why a job was skipped. */
+  readonly file: string;
+}
+
 /**
  * A skip file (-S): one tag per line, `#` comments. Whole tags only: `ftest01` does not skip
  * `lftest01` (kirk's substring match would).

@@ -1,0 +1,107 @@
+import { randomInt } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { loadConfigs, type LoadedConfig } from "../runner/configs.js";
+import type { ExecutionSettings } from "../runner/execute.js";
+import { jobMatrix, type Job } from "../runner/job.js";
+import { DEFAULT_TIMEOUT } from "../runner/run.js";
+import { readRuntests, type RuntestEntry } from "../runner/runtest.js";
+import { inShard, parseShard, type Shard } from "../runner/shard.js";
+import { readSkipFile } from "../runner/skipfile.js";
+import { defaultTestcasesDir, testcaseIndex } from "../runner/testcases.js";
+import { checkedInput, UsageError } from "./errors.js";
+
+/** What the command line says about which jobs run, and how. */
+export interface RunInputOptions {
+  readonly runtest: string;
+  readonly config: string;
+  readonly jobs?: number;
+  readonly runRegex?: string;
+  readonly skipFile?: string;
+  readonly timeout?: number;
+  readonly seed?: number;
+  readonly testcases?: string;
+  readonly shard?: string;
+  readonly retries?: number;
+  readonly omitSyscall?: string;
+}
+
+/** A run with every input read and checked, before any job starts. */
+export interface RunPlan {
+  /** The runtest files, as -f gave them. */
+  readonly runtest: readonly string[];
+  readonly entries: readonly RuntestEntry[];
+  readonly configs: readonly LoadedConfig[];
+  /** Jobs in the whole matrix; a shard runs a slice of them. */
+  readonly matrixSize: number;
+  /** The jobs this run runs, in matrix order. */
+  readonly matrix: readonly Job[];
+  readonly shard?: Shard;
+  readonly execution: ExecutionSettings;
+}
+
+/** -s: the entries whose tag matches. */
+function selectEntries(entries: RuntestEntry[], regex: string | undefined): RuntestEntry[] {
+  if (regex === undefined) return entries;
+  let selector: RegExp;
+  try {
+    selector = new RegExp(regex);
+  } catch {
+    throw new UsageError(`-s: not a regular expression: ${regex}`);
+  }
+  return entries.filter((e) => selector.test(e.tag));
+}
+
+/** Every entry's testcase exists: a typo stops the run before it starts, not as a TBROK per config. */
+function checkTestcases(entries: readonly RuntestEntry[], dir: string): void {
+  let known;
+  try {
+    known = testcaseIndex(dir);
+  } catch {
+    throw new UsageError(`--testcases: cannot read ${dir}`);
+  }
+  for (const e of entries) {
+    if (!known.has(e.command)) throw new UsageError(`${e.where}: no testcase named ${e.command}`);
+  }
+}
+
+/** Reads and checks every input of a run; bad input throws UsageError. */
+export function planRun(opts: RunInputOptions): RunPlan {
+  const runtests = checkedInput(() => readRuntests(opts.runtest));
+  const configs = checkedInput(() => loadConfigs(opts.config));
+  const skipFile = opts.skipFile;
+  const skip = skipFile ? { tags: checkedInput(() => readSkipFile(skipFile)), file: skipFile } : undefined;
+  const shard = opts.shard ? checkedInput(() => parseShard(opts.shard!)) : undefined;
+  const entries = selectEntries(runtests, opts.runRegex);
+  const testcasesDir = opts.testcases ?? defaultTestcasesDir();
+  checkTestcases(entries, testcasesDir);
+  const full = jobMatrix(entries, configs);
+  return {
+    runtest: opts.runtest.split(","), entries, configs, matrixSize: full.length,
+    matrix: shard ? inShard(full, shard) : full, ...(shard ? { shard } : {}),
+    execution: {
+      parallel: opts.jobs ?? availableParallelism(),
+      runSeed: opts.seed ?? randomInt(2 ** 31),
+      defaultTimeout: opts.timeout ?? DEFAULT_TIMEOUT,
+      testcasesDir,
+      ...(skip ? { skip } : {}),
+      ...(opts.retries ? { retries: opts.retries } : {}),
+      omit: opts.omitSyscall ? opts.omitSyscall.split(",").filter(Boolean) : [],
+    },
+  };
+}
+
+/** What a person should know before the run: overrides kconfig refused, a deliberately broken table. */
+export function planWarnings(plan: RunPlan): string[] {
+  const warnings = plan.configs.flatMap(({ config }) => config.warnings.map((w) => `${config.name}: ${w}`));
+  const omit = plan.execution.omit ?? [];
+  if (omit.length) warnings.push(`linking without ${omit.join(", ")}: a deliberately broken table`);
+  return warnings;
+}
+
+/** The run's first line: the matrix, the shard, -j and the seed to replay it with. */
+export function announcement(plan: RunPlan): string {
+  const { entries, configs, shard, execution } = plan;
+  const names = configs.map(({ config: c }) => `${c.name}/${c.arch}`).join(", ");
+  const slice = shard ? `, shard ${shard.index}/${shard.count}: ${plan.matrix.length} of them` : "";
+  return `ltp-run: ${entries.length} testcases x ${configs.length} configs (${names}) = ${plan.matrixSize} jobs${slice}, -j ${execution.parallel}, seed ${execution.runSeed}`;
+}
