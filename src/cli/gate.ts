@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { writeAtomic } from "../report/atomic.js";
-import { compareReports } from "../report/compare.js";
+import { compareReports, jobKey } from "../report/compare.js";
 import { compareText } from "../report/compareformats.js";
 import { ExpectationSet, readExpectations, type Expectation } from "../report/expectations.js";
 import type { RunReport } from "../report/format.js";
@@ -21,8 +21,6 @@ export interface GateOptions {
   /** A FLAKY job fails the run. */
   readonly flakyFails?: boolean;
 }
-
-const jobKey = (test: string, config: string) => `${test}\0${config}`;
 
 /**
  * The baseline with only the jobs this run had: a shard answers for its own slice, so the

@@ -73,18 +73,21 @@ function detail(r: JsonResult): string {
   return "";
 }
 
-const key = (test: string, config: string) => `${test}\0${config}`;
+/** A job's identity across two runs: its tag on its configuration. */
+export function jobKey(test: string, config: string): string {
+  return `${test}\0${config}`;
+}
 
 /** Compares every job, and within jobs every case, of a new run with an old one. */
 export function compareReports(old: JsonReport, cur: JsonReport, opts: { flakyFails?: boolean } = {}): Comparison {
   const flakyFails = opts.flakyFails ?? false;
-  const before = new Map(old.results.map((r) => [key(r.test_fqn, r.config), r]));
-  const notRun = new Set(cur.ltp_run.not_run.map((j) => key(j.tag, j.config)));
+  const before = new Map(old.results.map((r) => [jobKey(r.test_fqn, r.config), r]));
+  const notRun = new Set(cur.ltp_run.not_run.map((j) => jobKey(j.tag, j.config)));
   const changes: Change[] = [];
   const counts = Object.fromEntries(TRANSITIONS.map((x) => [x, 0])) as Record<Transition, number>;
   const seen = new Set<string>();
   for (const r of cur.results) {
-    const k = key(r.test_fqn, r.config);
+    const k = jobKey(r.test_fqn, r.config);
     seen.add(k);
     const o = before.get(k) ?? null;
     const now = kind(r.status, flakyFails);
@@ -110,7 +113,7 @@ export function compareReports(old: JsonReport, cur: JsonReport, opts: { flakyFa
     counts[t === "unchanged" || gravest === "regression" ? gravest : t]++;
   }
   for (const o of old.results) {
-    const k = key(o.test_fqn, o.config);
+    const k = jobKey(o.test_fqn, o.config);
     if (seen.has(k)) continue;
     const t = notRun.has(k) ? "not-run" : "removed";
     changes.push({ test: o.test_fqn, config: o.config, old: o.status, new: null, transition: t, detail: "" });
