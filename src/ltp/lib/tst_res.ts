@@ -1,35 +1,16 @@
 import { errnoName } from "../../linux/include/uapi/errno.js";
 
-/** Result types, include/tst_res_flags.h: the values are LTP's exit-code bits. */
-export const TPASS = 0, TFAIL = 1, TBROK = 2, TWARN = 4, TINFO = 16, TCONF = 32;
+import {
+  COUNTED_AS, RESULT_NAMES, TBROK, TCONF, TFAIL, TINFO, TPASS, TWARN, type Counts, type ResultLine, type ResultType,
+} from "../../report/result.js";
+
+/** Result types, include/tst_res_flags.h: the result model's, which the runner and the reports share. */
+export { TBROK, TCONF, TFAIL, TINFO, TPASS, TWARN, type Counts, type ResultLine, type ResultType };
 /** Flags a result type can carry: append the errno of the last TEST() / of the call. */
 export const TERRNO = 0x100, TTERRNO = 0x200;
 
-export type ResultType = typeof TPASS | typeof TFAIL | typeof TBROK | typeof TWARN | typeof TINFO | typeof TCONF;
-
-const TYPE_NAMES: Record<number, string> = { 0: "TPASS", 1: "TFAIL", 2: "TBROK", 4: "TWARN", 16: "TINFO", 32: "TCONF" };
-
 export function resultName(t: number): string {
-  return TYPE_NAMES[t & 0xff] ?? `T?(${t})`;
-}
-
-/** LTP's struct results: the counts the Summary prints. */
-export interface Counts {
-  passed: number;
-  failed: number;
-  broken: number;
-  skipped: number;
-  warnings: number;
-}
-
-/** One reported line, as the test's output shows it. */
-export interface ResultLine {
-  readonly type: ResultType;
-  readonly message: string;
-  /** The ENOSYS category, for TCONF results that come from the syscall resolver. */
-  readonly category?: string;
-  /** Which run of test(n) reported it, for testcases with tcnt: the per-case results a baseline compares. */
-  readonly case?: number;
+  return RESULT_NAMES[(t & 0xff) as ResultType] ?? `T?(${t})`;
 }
 
 /** Everything a job reports, from any of its processes (LTP keeps it in shared memory). */
@@ -44,13 +25,8 @@ export class Results {
   constructor(private readonly file: string) {}
 
   add(type: ResultType, message: string, category?: string): void {
-    switch (type) {
-      case TPASS: this.counts.passed++; break;
-      case TFAIL: this.counts.failed++; break;
-      case TBROK: this.counts.broken++; break;
-      case TCONF: this.counts.skipped++; break;
-      case TWARN: this.counts.warnings++; break;
-    }
+    const counted = COUNTED_AS[type];
+    if (counted) this.counts[counted]++;
     this.lines.push({
       type, message, ...(category === undefined ? {} : { category }), ...(this.currentCase === null ? {} : { case: this.currentCase }),
     });

@@ -15,7 +15,8 @@ import { waitpid, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WTERMSIG } from "../libc/
 import { exitStatusFor, tst_reap_children } from "./tst_child.js";
 import { checkKconfigSyntax, unmetKconfigs } from "./tst_kconfig.js";
 import { optionsHelp, parseOptions } from "./tst_options.js";
-import { type Counts, type ResultLine, Results, TBROK, TCONF, TERRNO, TINFO, tst_brk, tst_res, TstBrk } from "./tst_res.js";
+import { Results, TBROK, TCONF, TERRNO, TINFO, tst_brk, tst_res, TstBrk } from "./tst_res.js";
+import type { Outcome } from "../../report/result.js";
 
 type Step = () => Promise<void> | void;
 
@@ -71,13 +72,7 @@ export function isTestCase(v: unknown): v is TestCase {
 }
 
 /** What one run of a testcase on one target produced. */
-export interface TestOutcome {
-  readonly counts: Counts;
-  readonly lines: readonly ResultLine[];
-  /** The output, as LTP prints it, Summary included. */
-  readonly log: readonly string[];
-  /** LTP's exit value (0, 32 for skipped only, or the TFAIL/TBROK/TWARN bits). */
-  readonly exitCode: number;
+export interface TestOutcome extends Outcome {
   readonly machine: MachineExit;
 }
 
