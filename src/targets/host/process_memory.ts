@@ -32,25 +32,29 @@ function parseMaps(text: string): Vma[] {
  * from any task of the job (a system call ran).
  */
 export class ProcessMemory implements UserMemory {
-  private readonly memFd: number;
-  private readonly mapsFd: number;
+  private readonly memFd: number = -1;
+  private readonly mapsFd: number = -1;
   private vmas: Vma[] = [];
   private vmasGeneration = -1;
   private closed = false;
   /** Where the last refused access would have faulted first (what a fault's si_addr says). */
   lastFault: { readonly addr: number; readonly at: number } | null = null;
 
+  /** A process already gone (killed before the runner heard from it) has no memory to open: every access fails. */
   constructor(procDir: string, private readonly generation: () => number) {
-    this.memFd = openSync(`${procDir}/mem`, constants.O_RDWR);
-    this.mapsFd = openSync(`${procDir}/maps`, constants.O_RDONLY);
+    try {
+      this.memFd = openSync(`${procDir}/mem`, constants.O_RDWR);
+      this.mapsFd = openSync(`${procDir}/maps`, constants.O_RDONLY);
+    } catch {
+      this.close();
+    }
   }
 
   /** The process is gone: every access fails from now on (the descriptors' numbers go to others). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.memFd);
-    closeSync(this.mapsFd);
+    for (const fd of [this.memFd, this.mapsFd]) if (fd >= 0) closeSync(fd);
   }
 
   read(addr: number, len: number): Uint8Array | null {

@@ -6,23 +6,31 @@ struct sockaddr_un {
   char path[108];
 };
 
-/*
- * Moves a descriptor up to the channels' range, out of the way of the program's own. Where
- * the hard limit is too low for that (the program lowered it), it stays where it is.
- */
+/* Moves a descriptor up to the channels' range, out of the way of the program's own. */
 static long move_up(long fd) {
-  struct rlimit64 saved;
-  if (!nofile_raise(&saved)) return fd;
   long high = sys3(NR_fcntl, fd, F_DUPFD_CLOEXEC, agent_fds.chan_min);
-  nofile_restore(&saved);
   if (high < 0) return fd;
   sys1(NR_close, fd);
   return high;
 }
 
+static long connect_to(const struct sockaddr_un *sa) {
+  long s = sys3(NR_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return s;
+  long r = sys3(NR_connect, s, sa, sizeof *sa);
+  if (r < 0) {
+    sys1(NR_close, s);
+    return r;
+  }
+  return move_up(s);
+}
+
 /*
  * A new connection to the runner's socket, found through the runtime directory's descriptor
- * (the launcher opened it before /tmp was replaced), or -errno.
+ * (the launcher opened it before /tmp was replaced), or -errno. It is made with the soft
+ * RLIMIT_NOFILE raised: a program whose table is full still gets its children (fork09), and
+ * the channel goes high. Where the hard limit is too low for that (the program lowered it),
+ * it stays wherever socket() put it.
  */
 long channel_connect(void) {
   struct sockaddr_un sa;
@@ -31,14 +39,11 @@ long channel_connect(void) {
   char *p = put_str(sa.path, "/proc/self/fd/");
   p = put_dec(p, agent_fds.rundir);
   put_str(p, "/ctl.sock");
-  long s = sys3(NR_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return s;
-  long r = sys3(NR_connect, s, &sa, sizeof sa);
-  if (r < 0) {
-    sys1(NR_close, s);
-    return r;
-  }
-  return move_up(s);
+  struct rlimit64 saved;
+  int raised = nofile_raise(&saved);
+  long fd = connect_to(&sa);
+  if (raised) nofile_restore(&saved);
+  return fd;
 }
 
 /* The runner is gone when its end closes: so is the task (nothing outlives the run). */
