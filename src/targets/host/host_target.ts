@@ -95,11 +95,11 @@ export class HostTarget implements Target {
     return this.machine?.isolation ?? null;
   }
 
-  run(main: (init: UserProcess) => Promise<void>, image: ProgramImage = DEFAULT_IMAGE): Promise<MachineExit> {
-    if (this.machine) return Promise.reject(new Error("a host target runs one job"));
+  async run(main: (init: UserProcess) => Promise<void>, image: ProgramImage = DEFAULT_IMAGE): Promise<MachineExit> {
+    if (this.machine) throw new Error("a host target runs one job");
     const nrIs32Bit = this.linked.arch.nrIs32Bit;
     const exitNr = this.syscallNumber("exit");
-    if (exitNr === undefined) return Promise.reject(new Error(`the ${this.arch} table has no exit`));
+    if (exitNr === undefined) throw new Error(`the ${this.arch} table has no exit`);
     this.machine = new HostMachine({
       agent: resolve(findAgent(this.options.agent)),
       isolate: this.options.isolate ?? true,
