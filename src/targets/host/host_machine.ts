@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { UserFault, type MachineExit, type ProgramImage, type UserFunction, type UserProcess } from "../../ltp/target.js";
 import { HostProcess, type ProcessHost } from "./host_process.js";
 import { Launcher, type Isolation } from "./launcher.js";
-import { Event, MessageReader, parseHello, PROTOCOL_VERSION, wordNumber, wordSigned, type Hello } from "./protocol.js";
+import { CHANNEL_SOCKET, Event, MessageReader, parseHello, PROTOCOL_VERSION, wordNumber, wordSigned, type Hello } from "./protocol.js";
 
 /** The layout the test API assumes: the emulated target's (agent/layout.h must agree). */
 export interface Layout {
@@ -72,7 +72,7 @@ export class HostMachine implements ProcessHost {
     const server = (this.server = createServer((socket) => this.accept(socket, main)));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(join(dir, "ctl.sock"), () => resolve());
+      server.listen(join(dir, CHANNEL_SOCKET), () => resolve());
     });
     const launcher = (this.launcher = new Launcher({
       agent: this.spec.agent, runtimeDir: dir, isolate: this.spec.isolate, wrapper: this.spec.wrapper, image,

@@ -4,6 +4,8 @@
  */
 
 export const PROTOCOL_VERSION = 1;
+/** The runner's socket, in the job's runtime directory. */
+export const CHANNEL_SOCKET = "ctl.sock";
 export const MSG_WORDS = 12;
 export const MSG_BYTES = MSG_WORDS * 8;
 

@@ -72,6 +72,7 @@ struct rlimit64 {
 #define O_PATH 010000000
 #define O_NONBLOCK 04000
 #define AT_FDCWD (-100)
+#define AT_REMOVEDIR 0x200
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2

@@ -38,7 +38,7 @@ long channel_connect(void) {
   sa.family = AF_UNIX;
   char *p = put_str(sa.path, "/proc/self/fd/");
   p = put_dec(p, agent_fds.rundir);
-  put_str(p, "/ctl.sock");
+  put_str(put_str(p, "/"), CHANNEL_SOCKET);
   struct rlimit64 saved;
   int raised = nofile_raise(&saved);
   long fd = connect_to(&sa);

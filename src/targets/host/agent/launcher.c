@@ -15,6 +15,7 @@
  * argv: launch <rundir> <isolate 0|1> <runner pid> <n> wrapper... <n> argv... <n> envp...
  */
 #include "agent.h"
+#include "protocol.h"
 
 #define ERROR_LINE_MAX 200
 
@@ -107,17 +108,19 @@ static long map_id(const char *path, long id) {
 enum isolation { UNISOLATED, ISOLATED };
 
 /*
- * New PID and mount namespaces for the children, as root; otherwise inside a new user
- * namespace where the runner's uid and gid are root. Reports which, or why none.
+ * A new PID namespace for the children, as root; otherwise inside a new user namespace where
+ * the runner's uid and gid are root. The init makes its mount namespace itself, so the
+ * launcher keeps the machine's view of the files (the runtime directory, to remove it).
+ * Reports which, or why none.
  */
 static enum isolation isolate(void) {
   long uid = sys0(NR_getuid), gid = sys0(NR_getgid);
-  long r = sys1(NR_unshare, CLONE_NEWPID | CLONE_NEWNS);
+  long r = sys1(NR_unshare, CLONE_NEWPID);
   if (r == 0) {
     report("isolated pid and mount namespaces", 0, 0, 0);
     return ISOLATED;
   }
-  long ru = sys1(NR_unshare, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS);
+  long ru = sys1(NR_unshare, CLONE_NEWUSER | CLONE_NEWPID);
   if (ru == 0) {
     long m = write_file("/proc/self/setgroups", "deny");
     if (m == 0 || m == -ENOENT /* before 3.19 */) m = map_id("/proc/self/uid_map", uid);
@@ -130,7 +133,7 @@ static enum isolation isolate(void) {
     return UNISOLATED;
   }
   char why[160], *p = why;
-  p = put_str(p, "unisolated: unshare(CLONE_NEWPID|CLONE_NEWNS) failed with errno ");
+  p = put_str(p, "unisolated: unshare(CLONE_NEWPID) failed with errno ");
   p = put_dec(p, -r);
   p = put_str(p, ", with CLONE_NEWUSER too with errno ");
   p = put_dec(p, -ru);
@@ -180,10 +183,11 @@ static void become_init(const struct program *prog, enum isolation iso, int laun
   sys1(NR_close, launcher_alive);
   sys0(NR_setsid);
   if (iso == ISOLATED) {
-    long r = sys5(NR_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0);
+    long r = sys1(NR_unshare, CLONE_NEWNS);
+    if (r == 0) r = sys5(NR_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0);
     if (r == 0) r = sys5(NR_mount, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
     if (r == 0) r = sys5(NR_mount, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
-    if (r) die("init: mounting a private /tmp and /proc failed", r);
+    if (r) die("init: a mount namespace with a private /tmp and /proc failed", r);
   } else {
     /* Without a PID namespace, orphans still come to the init, as to pid 1. */
     sys2(NR_prctl, PR_SET_CHILD_SUBREAPER, 1);
@@ -232,6 +236,17 @@ static void kill_leftovers(void) {
     }
   }
   while (sys4(NR_wait4, -1, &status, __WALL | WNOHANG, 0) > 0) {}
+}
+
+/* The job's runtime directory goes with it, even when the runner died without removing it. */
+static void remove_runtime_dir(const char *rundir) {
+  char path[4096], *p = path;
+  if (strlen(rundir) + sizeof CHANNEL_SOCKET + 1 > sizeof path) return;
+  p = put_str(p, rundir);
+  p = put_str(p, "/" CHANNEL_SOCKET);
+  *p = 0;
+  sys3(NR_unlinkat, AT_FDCWD, path, 0);
+  sys3(NR_unlinkat, AT_FDCWD, rundir, AT_REMOVEDIR);
 }
 
 void launcher_main(int argc, char **argv) {
@@ -288,6 +303,7 @@ void launcher_main(int argc, char **argv) {
     if (terminate_requested) sys2(NR_kill, pid, SIGKILL);
   }
   if (iso == UNISOLATED) kill_leftovers();
+  remove_runtime_dir(rundir);
   report("exit ", 0, status, 1);
   sys1(NR_exit_group, 0);
   for (;;) {}

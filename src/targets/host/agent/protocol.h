@@ -14,6 +14,8 @@
 #define AGENT_PROTOCOL_H
 
 #define PROTOCOL_VERSION 1
+/* The runner's socket, in the job's runtime directory. */
+#define CHANNEL_SOCKET "ctl.sock"
 #define MSG_WORDS 12
 
 enum request_op {

@@ -43,6 +43,7 @@
 #define NR_exit_group 231
 #define NR_tgkill 234
 #define NR_openat 257
+#define NR_unlinkat 263
 #define NR_readlinkat 267
 #define NR_unshare 272
 #define NR_ppoll 271
