@@ -18,6 +18,7 @@ import { HostTarget } from "../dist/src/targets/host/host_target.js";
 import { findAgent } from "../dist/src/targets/host/agent_binary.js";
 import { defineTest, runTest, TEST_ENVIRONMENT } from "../dist/src/ltp/tst_test.js";
 import * as ltp from "../dist/src/ltp/index.js";
+import { sys } from "./harness/emulated.js";
 
 /* ---- ABI constants, written out from the uapi headers ---- */
 const ENOSYS = 38, EINVAL = 22, EINTR = 4, EPERM = 1, ENOENT = 2;
@@ -105,10 +106,6 @@ function hostTests(): void {
 
   /** The raw call on the running process: the kernel's value or -errno, nothing in between. */
   const raw = (target: HostTarget, nr: number, ...args: number[]) => target.current().syscall(nr, ...args);
-  const sys = async (name: string, ...args: number[]) => {
-    const r = await ltp.syscall(name, ...args);
-    return r === -1 ? -ltp.errno() : r;
-  };
 
   t.test("raw system calls: the exact words in, the kernel's value or -errno out", async (t) => {
     const got: Record<string, unknown> = {};

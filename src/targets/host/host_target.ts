@@ -7,14 +7,9 @@ import { findAgent } from "./agent_binary.js";
 import { explainHostEnosys } from "./host_enosys.js";
 import { HostMachine, type Layout } from "./host_machine.js";
 import type { Isolation } from "./launcher.js";
+import { ProgramFunctions, TEXT_BASE } from "./program_functions.js";
 
-/**
- * The addresses the program's functions get: the emulated target's TEXT_BASE and
- * FUNCTION_ALIGN (src/targets/emulated.ts), where the agent has one entry stub each
- * (agent/layout.h: USER_FN_BASE, USER_FN_STRIDE, USER_FN_COUNT).
- */
-const TEXT_BASE = 0x401000;
-const FUNCTION_ALIGN = 16;
+/** The host agent's entry stubs for the program's functions (agent/layout.h: USER_FN_BASE, USER_FN_STRIDE, USER_FN_COUNT). */
 const FUNCTION_COUNT = 4096;
 
 const LAYOUT: Layout = { dataBase: USER_DATA_BASE, dataSize: USER_DATA_SIZE, functionBase: TEXT_BASE, functionCount: FUNCTION_COUNT };
@@ -50,8 +45,7 @@ const DEFAULT_IMAGE: ProgramImage = { argv: ["ltp"], envp: [] };
  * One target runs one job. dispose() kills what is left of it (the runner's timeout).
  */
 export class HostTarget implements Target {
-  private readonly functions = new Map<number, UserFunction>();
-  private readonly addresses = new Map<UserFunction, number>();
+  private readonly functions = new ProgramFunctions(FUNCTION_COUNT);
   private readonly cloneNumbers: ReadonlySet<number>;
   private machine: HostMachine | null = null;
 
@@ -119,18 +113,11 @@ export class HostTarget implements Target {
   }
 
   codeAddress(fn: UserFunction): number {
-    let addr = this.addresses.get(fn);
-    if (addr === undefined) {
-      if (this.functions.size >= FUNCTION_COUNT) throw new Error(`the host agent has room for ${FUNCTION_COUNT} program functions`);
-      addr = TEXT_BASE + this.functions.size * FUNCTION_ALIGN;
-      this.functions.set(addr, fn);
-      this.addresses.set(fn, addr);
-    }
-    return addr;
+    return this.functions.codeAddress(fn);
   }
 
   functionAt(addr: number): UserFunction | undefined {
-    return this.functions.get(addr);
+    return this.functions.functionAt(addr);
   }
 
   faults(): readonly string[] {
