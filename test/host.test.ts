@@ -241,6 +241,51 @@ function hostTests(): void {
     t.equal(got.maskAfter, false, "rt_sigreturn restored the mask");
   });
 
+  t.test("signals: handlers nest, fork, and interrupt machine code", async (t) => {
+    const got: Record<string, unknown> = {};
+    await clean(t, async () => {
+      const self = await ltp.getpid();
+      const buf = ltp.malloc(64);
+      const [rfd] = await ltp.SAFE_PIPE(buf);
+      const order: string[] = [];
+      // SIGUSR2 comes while SIGUSR1's handler sleeps in read(): it runs nested, the read is EINTR.
+      await ltp.SAFE_SIGACTION(SIGUSR2, { handler: () => { order.push("usr2"); } });
+      await ltp.SAFE_SIGACTION(SIGUSR1, {
+        handler: async () => {
+          const killer = await ltp.tst_kill_after(100, self, SIGUSR2);
+          order.push(`read ${(await ltp.read(rfd, buf + 8, 1)) === -1 ? -ltp.errno() : "data"}`);
+          await ltp.SAFE_WAITPID(killer);
+          const child = await ltp.SAFE_FORK(async () => 3);
+          order.push(`forked child ${ltp.WEXITSTATUS((await ltp.SAFE_WAITPID(child)).status)}`);
+        },
+      });
+      await ltp.kill(self, SIGUSR1);
+      order.push("main");
+      got.order = order;
+      // A handler of the program's runs on machine code's own stack and returns into it.
+      const flag = ltp.malloc(8);
+      ltp.pokeInt(flag, 0);
+      const code = await ltp.tst_load_code(`
+          mov rbx, ${flag}
+      spin:
+          mov eax, [rbx]
+          test eax, eax
+          jz spin
+          mov eax, 60
+          mov edi, 9
+          syscall`);
+      const spinner = await ltp.SAFE_FORK(async () => {
+        await ltp.SAFE_SIGACTION(SIGUSR1, { handler: () => { ltp.pokeInt(flag, 1); } });
+        return ltp.tst_run_code_at(code.addr);
+      });
+      await ltp.nanosleep({ sec: 0, nsec: 100e6 });
+      await ltp.kill(spinner, SIGUSR1);
+      got.spinner = (await ltp.SAFE_WAITPID(spinner)).status;
+    });
+    t.same(got.order, ["usr2", `read ${-EINTR}`, "forked child 3", "main"]);
+    t.equal(ltp.WEXITSTATUS(got.spinner as number), 9, "the handler's store ended the machine code's loop");
+  });
+
   t.test("machine code runs natively", async (t) => {
     const got: Record<string, unknown> = {};
     await clean(t, async () => {

@@ -34,19 +34,13 @@ struct rlimit64 {
 #define ENOENT 2
 #define ESRCH 3
 #define EINTR 4
-#define EBADF 9
 #define EAGAIN 11
-#define ENOMEM 12
-#define EFAULT 14
-#define EINVAL 22
 #define EPIPE 32
-#define ENOSYS 38
 
 /* include/uapi/linux/sched.h */
 #define CLONE_VM 0x00000100
 #define CLONE_FILES 0x00000400
 #define CLONE_VFORK 0x00004000
-#define CLONE_THREAD 0x00010000
 #define CLONE_NEWNS 0x00020000
 #define CLONE_NEWUSER 0x10000000
 #define CLONE_NEWPID 0x20000000
@@ -56,7 +50,6 @@ struct rlimit64 {
 #define SIGINT 2
 #define SIGKILL 9
 #define SIGSEGV 11
-#define SIGPIPE 13
 #define SIGTERM 15
 #define SIGCHLD 17
 #define SA_RESTORER 0x04000000
@@ -66,14 +59,12 @@ struct rlimit64 {
 /* include/uapi/asm-generic/fcntl.h */
 #define O_RDONLY 0
 #define O_WRONLY 1
-#define O_RDWR 2
 #define O_DIRECTORY 0200000
 #define O_CLOEXEC 02000000
 #define O_PATH 010000000
 #define O_NONBLOCK 04000
 #define AT_FDCWD (-100)
 #define AT_REMOVEDIR 0x200
-#define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
 #define F_DUPFD_CLOEXEC 1030
@@ -98,7 +89,6 @@ struct rlimit64 {
 #define AF_UNIX 1
 #define SOCK_STREAM 1
 #define SOCK_CLOEXEC O_CLOEXEC
-#define POLLIN 1
 #define WNOHANG 1
 #define __WALL 0x40000000
 
@@ -115,7 +105,6 @@ __attribute__((noreturn)) void agent_sigreturn(u64 sp);
 void agent_restorer(void);
 void probe_read(u64 addr);
 void probe_write(u64 addr);
-extern const u8 user_functions[];
 
 /* lib.c: what the compiler may call, and the little formatting the agent needs */
 void *memset(void *s, int c, size_t n);

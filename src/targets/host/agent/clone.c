@@ -73,7 +73,11 @@ s64 clone_task(struct level *lv, const u64 *words, u64 token) {
   }
   s64 ret = agent_clone(words, sp, child_main, cs);
   if (ret < 0 || !(flags & CLONE_FILES)) sys1(NR_close, ctl);
-  /* After vfork the child has exited or exec'd: its stack is free. */
+  /* After vfork the child has exited or exec'd: its stack and its slot in the shared table are free. */
+  if (ret > 0 && (flags & CLONE_VFORK) && (flags & CLONE_VM)) {
+    struct task *child = task_find((int)ret);
+    if (child) task_release(child);
+  }
   if (stack && (ret < 0 || (flags & CLONE_VFORK))) sys2(NR_munmap, stack, CHILD_STACK_SIZE);
   return ret;
 }

@@ -41,8 +41,6 @@ static s64 do_syscall(struct level *lv, const struct message *m) {
     diag("kill(-1, ...) refused: the job is not in a PID namespace of its own", 0);
     return -EPERM;
   }
-  /* The task is going: its slot is free for a task that reuses the tid (exit_group kills the others). */
-  if (nr == NR_exit || nr == NR_exit_group) task_release(lv->t);
   return syscall_unblocked(lv, w);
 }
 

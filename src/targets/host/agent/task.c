@@ -18,7 +18,8 @@ static int claim(struct task *t, int expected, int tid) {
 
 /*
  * A slot for a new task: its own (a task that died holding it left it with a tid now reused),
- * a free one, or one whose task is gone (killed before it could release it).
+ * a free one, or one whose task is gone. Slots are not released when their task exits (a
+ * handler may still run before the exit does); a vfork parent releases its child's.
  */
 struct task *task_claim(int tid) {
   struct task *t = task_find(tid);

@@ -26,7 +26,6 @@
 #define NR_fork 57
 #define NR_vfork 58
 #define NR_execve 59
-#define NR_exit 60
 #define NR_wait4 61
 #define NR_kill 62
 #define NR_fcntl 72
@@ -37,7 +36,6 @@
 #define NR_sigaltstack 131
 #define NR_personality 135
 #define NR_prctl 157
-#define NR_setrlimit 160
 #define NR_mount 165
 #define NR_gettid 186
 #define NR_exit_group 231
@@ -46,7 +44,6 @@
 #define NR_unlinkat 263
 #define NR_readlinkat 267
 #define NR_unshare 272
-#define NR_ppoll 271
 #define NR_pipe2 293
 #define NR_prlimit64 302
 #define NR_process_vm_readv 310
