@@ -16,7 +16,7 @@ import { loadConfig } from "../dist/src/runner/configs.js";
 import { link } from "../dist/src/linux/kbuild/link.js";
 import { HostTarget } from "../dist/src/targets/host/host_target.js";
 import { findAgent } from "../dist/src/targets/host/agent_binary.js";
-import { defineTest, runTest, TEST_ENVIRONMENT } from "../dist/src/ltp/tst_test.js";
+import { defineTest, runTest, TEST_ENVIRONMENT } from "../dist/src/ltp/lib/tst_test.js";
 import * as ltp from "../dist/src/ltp/index.js";
 import { sys } from "./harness/emulated.js";
 

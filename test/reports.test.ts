@@ -7,7 +7,7 @@ import { jsonReport } from "../dist/src/report/json.js";
 type Counts = { passed: number; failed: number; broken: number; skipped: number; warnings: number };
 type Line = { type: number; message: string; category?: string };
 interface JobResult {
-  index: number; tag: string; command: string; args: string[]; config: string; configSpec: string; arch: string; seed: number;
+  index: number; tag: string; command: string; args: string[]; config: string; configSpec: string; arch: string; target: string; seed: number;
   status: "pass" | "fail" | "brok" | "warn" | "conf"; testStatus: string; cases: { n: number; status: string }[];
   exitCode: number; counts: Counts;
   lines: Line[]; log: string[]; duration: number; tconf: { category: string; reason: string }[]; startedAt: Date;
@@ -16,6 +16,7 @@ interface RunMeta {
   runId: string; seed: number; started: Date; finished: Date | null;
   configs: { name: string; arch: string; fingerprint: string }[]; runtest: string[];
   interrupted: boolean; notRun: { tag: string; config: string }[]; version: string; matrixSize: number;
+  target: { kind: string; text: string; kernel: string };
 }
 
 const T = { PASS: 0, FAIL: 1, BROK: 2, WARN: 4, INFO: 16, CONF: 32 } as const;
@@ -31,6 +32,7 @@ function job(p: Partial<JobResult> & Pick<JobResult, "tag" | "config" | "status"
     cases: [],
     args: [],
     arch: p.config === "riscv64" ? "riscv64" : "x86_64",
+    target: "emulated",
     seed: 1234,
     exitCode: 0,
     counts: { passed: count(T.PASS), failed: count(T.FAIL), broken: count(T.BROK), skipped: count(T.CONF), warnings: count(T.WARN) },
@@ -99,6 +101,7 @@ const meta: RunMeta = {
   configs: [{ name: "minimal", arch: "x86_64", fingerprint: "sha256:aa" }, { name: "riscv64", arch: "riscv64", fingerprint: "sha256:bb" }],
   runtest: ["syscalls"], interrupted: true,
   notRun: [{ tag: "kcmp02", config: "riscv64" }], version: "0.1.0", matrixSize: 10,
+  target: { kind: "emulated", text: "emulated", kernel: "Linux 6.12 (emulated)" },
 };
 const host = { kernel: "Linux 6.1.0", arch: "x86_64", cpu: "Test CPU", RAM: "1024 kB" };
 
@@ -225,7 +228,10 @@ t.test("JSON: kirk's schema plus ltp-run's keys", async (t) => {
     version: "0.1.0", run_id: "20250102-030405", seed: 7,
     started: "2025-01-02T03:04:05.000Z", finished: "2025-01-02T03:04:09.000Z", interrupted: true,
     configs: meta.configs, runtest: ["syscalls"], not_run: [{ tag: "kcmp02", config: "riscv64" }], host, matrix_size: 10,
+    target: meta.target,
   });
+  const onHost = jsonReport(results, { ...meta, target: { kind: "host", text: "host", kernel: "Linux 6.18.44 (this machine's kernel)" } }) as Record<string, any>;
+  t.equal(onHost.environment.kernel, "Linux 6.18.44 (this machine's kernel)", "the agent targets' kernel is the real one");
 
   const one = jsonReport([pass], { ...meta, configs: [meta.configs[0]!], finished: null }) as Record<string, any>;
   t.equal(one.environment.kernel, "Linux 6.12 (emulated, config minimal)");

@@ -5,6 +5,7 @@ import { SkipFileError } from "../runner/skipfile.js";
 import { ShardError } from "../runner/shard.js";
 import { ExpectationsError } from "../report/expectations.js";
 import { MergeError } from "../report/merge.js";
+import { TargetSpecError } from "../targets/spec.js";
 
 /** Bad input from the command line: one line on stderr, exit 2. */
 export class UsageError extends Error {
@@ -13,7 +14,7 @@ export class UsageError extends Error {
 
 /** Turns the input errors of the layers below into UsageError; anything else is a bug. */
 export function asUsageError(e: unknown): never {
-  const inputErrors = [ConfigSpecError, RuntestError, UnknownSyscallError, SkipFileError, ShardError, ExpectationsError, MergeError];
+  const inputErrors = [ConfigSpecError, RuntestError, UnknownSyscallError, SkipFileError, ShardError, ExpectationsError, MergeError, TargetSpecError];
   if (e instanceof Error && inputErrors.some((c) => e instanceof c)) throw new UsageError(e.message);
   throw e;
 }

@@ -8,12 +8,17 @@ import { readRuntests, type RuntestEntry } from "../runner/runtest.js";
 import { inShard, parseShard, type Shard } from "../runner/shard.js";
 import { readSkipFile } from "../runner/skipfile.js";
 import { defaultTestcasesDir, testcaseIndex } from "../runner/testcases.js";
+import { checkTarget } from "../targets/check.js";
+import { parseTarget, runsOnHostKernel, targetText, type TargetSpec } from "../targets/spec.js";
 import { checkedInput, UsageError } from "./errors.js";
 
 /** What the command line says about which jobs run, and how. */
 export interface RunInputOptions {
   readonly runtest: string;
-  readonly config: string;
+  /** Default: minimal on the emulated kernel, host on the agent targets. */
+  readonly config?: string;
+  /** --target: emulated (default), host, or an emulator's command line with {agent}. */
+  readonly target?: string;
   readonly jobs?: number;
   readonly runRegex?: string;
   readonly skipFile?: string;
@@ -31,6 +36,7 @@ export interface RunPlan {
   readonly runtest: readonly string[];
   readonly entries: readonly RuntestEntry[];
   readonly configs: readonly LoadedConfig[];
+  readonly target: TargetSpec;
   /** Jobs in the whole matrix; a shard runs a slice of them. */
   readonly matrixSize: number;
   /** The jobs this run runs, in matrix order. */
@@ -64,19 +70,34 @@ function checkTestcases(entries: readonly RuntestEntry[], dir: string): void {
   }
 }
 
+/**
+ * The target and its configurations. The host's kernel has one configuration, its own; under
+ * a wrapper it is the default too (an emulator of another arch takes that arch's config).
+ */
+function planTarget(opts: RunInputOptions): { target: TargetSpec; configs: LoadedConfig[] } {
+  const target = checkedInput(() => parseTarget(opts.target ?? "emulated"));
+  const configList = opts.config ?? (runsOnHostKernel(target) ? "host" : "minimal");
+  const configs = checkedInput(() => loadConfigs(configList));
+  if (target.kind === "host" && configs.some((c) => c.config.name !== "host")) {
+    throw new UsageError(`--target host runs on this machine's kernel, whose configuration is its own: use --config host (the default there), not ${configList}`);
+  }
+  checkedInput(() => checkTarget(target));
+  return { target, configs };
+}
+
 /** Reads and checks every input of a run; bad input throws UsageError. */
 export function planRun(opts: RunInputOptions): RunPlan {
   const runtests = checkedInput(() => readRuntests(opts.runtest));
-  const configs = checkedInput(() => loadConfigs(opts.config));
+  const { target, configs } = planTarget(opts);
   const skipFile = opts.skipFile;
   const skip = skipFile ? { tags: checkedInput(() => readSkipFile(skipFile)), file: skipFile } : undefined;
   const shard = opts.shard ? checkedInput(() => parseShard(opts.shard!)) : undefined;
   const entries = selectEntries(runtests, opts.runRegex);
   const testcasesDir = opts.testcases ?? defaultTestcasesDir();
   checkTestcases(entries, testcasesDir);
-  const full = jobMatrix(entries, configs);
+  const full = jobMatrix(entries, configs, target);
   return {
-    runtest: opts.runtest.split(","), entries, configs, matrixSize: full.length,
+    runtest: opts.runtest.split(","), entries, configs, target, matrixSize: full.length,
     matrix: shard ? inShard(full, shard) : full, ...(shard ? { shard } : {}),
     execution: {
       parallel: opts.jobs ?? availableParallelism(),
@@ -103,5 +124,6 @@ export function announcement(plan: RunPlan): string {
   const { entries, configs, shard, execution } = plan;
   const names = configs.map(({ config: c }) => `${c.name}/${c.arch}`).join(", ");
   const slice = shard ? `, shard ${shard.index}/${shard.count}: ${plan.matrix.length} of them` : "";
-  return `ltp-run: ${entries.length} testcases x ${configs.length} configs (${names}) = ${plan.matrixSize} jobs${slice}, -j ${execution.parallel}, seed ${execution.runSeed}`;
+  const on = plan.target.kind === "emulated" ? "" : ` on ${targetText(plan.target)}`;
+  return `ltp-run: ${entries.length} testcases x ${configs.length} configs (${names})${on} = ${plan.matrixSize} jobs${slice}, -j ${execution.parallel}, seed ${execution.runSeed}`;
 }

@@ -3,6 +3,7 @@ import type { Expectation } from "../report/expectations.js";
 import type { RunReport } from "../report/format.js";
 import type { JobResult } from "../report/jobresult.js";
 import type { RunMeta } from "../report/meta.js";
+import { runTarget } from "../targets/spec.js";
 import type { RunPlan } from "./plan.js";
 import { gitCommit, packageVersion } from "./version.js";
 
@@ -55,7 +56,7 @@ export class RunRecord {
     return {
       runId: this.runId, seed: plan.execution.runSeed, started: this.started, finished, runtest: plan.runtest,
       interrupted: this.interrupted, version: this.version, ...(this.commit ? { commit: this.commit } : {}),
-      matrixSize: plan.matrixSize, ...(plan.shard ? { shard: plan.shard } : {}),
+      target: runTarget(plan.target), matrixSize: plan.matrixSize, ...(plan.shard ? { shard: plan.shard } : {}),
       configs: plan.configs.map(({ config: c }) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint() })),
       notRun: finished ? plan.matrix.filter((_, i) => !this.done[i]).map((j) => ({ tag: j.entry.tag, config: j.config.config.name })) : [],
       ...(finished ? { staleExpectations: this.staleExpectations() } : {}),

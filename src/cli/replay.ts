@@ -4,6 +4,7 @@ import { readReport } from "../report/merge.js";
 import { loadConfig } from "../runner/configs.js";
 import { runJob } from "../runner/run.js";
 import { loadTestcase } from "../runner/testcases.js";
+import { parseTarget } from "../targets/spec.js";
 import { checkedInput, UsageError } from "./errors.js";
 
 /**
@@ -16,7 +17,8 @@ export async function replayCommand(from: string, opts: { tag: string; config: s
   if (!recorded) throw new UsageError(`${from}: no job ${opts.tag} on ${opts.config}`);
   const config = checkedInput(() => loadConfig(recorded.config_spec));
   const entry = { tag: recorded.test_fqn, command: recorded.test.command, args: recorded.test.arguments, where: from };
-  const r = await runJob({ entry, config: { spec: recorded.config_spec, config }, index: recorded.index }, recorded.seed, {
+  const target = checkedInput(() => parseTarget(recorded.target === undefined || recorded.target === "emulated" ? "emulated" : report.ltp_run.target?.text ?? recorded.target));
+  const r = await runJob({ entry, config: { spec: recorded.config_spec, config }, target, index: recorded.index }, recorded.seed, {
     load: (name) => loadTestcase(name, opts.testcases),
   });
   process.stdout.write(r.log.join("\n") + "\n\n" + jobLine(r) + "\n");

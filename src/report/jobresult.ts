@@ -18,6 +18,8 @@ export interface JobResult extends Outcome {
   /** The --config item that loads the configuration again (for replay). */
   readonly configSpec: string;
   readonly arch: string;
+  /** What ran it: emulated, host, or an emulator's name (qemu-x86_64). */
+  readonly target: string;
   readonly seed: number;
   readonly status: JobStatus;
   /** What the testcase itself reported (status may say more: flaky, xfail, xpass). */

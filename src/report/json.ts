@@ -61,6 +61,8 @@ export interface JsonResult {
   /** The --config item that loads the configuration again (replay). */
   readonly config_spec: string;
   readonly arch: string;
+  /** What ran the job: emulated, host, or an emulator's name (absent in reports older than targets: emulated). */
+  readonly target?: string;
   readonly seed: number;
   /** What the testcase reported, where status says more (flaky, xfail, xpass). */
   readonly test_status: string;
@@ -109,6 +111,8 @@ export interface JsonReport {
     readonly started: string;
     readonly finished: string | null;
     readonly interrupted: boolean;
+    /** What ran the jobs: the --target text and the kernel it stands for. */
+    readonly target?: { kind: string; text: string; kernel: string };
     readonly configs: { name: string; arch: string; fingerprint: string }[];
     readonly runtest: string[];
     readonly not_run: { tag: string; config: string }[];
@@ -163,6 +167,7 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
       config: r.config,
       config_spec: r.configSpec,
       arch: r.arch,
+      target: r.target,
       seed: r.seed,
       test_status: r.testStatus,
       cases: r.cases.map((c) => ({ n: c.n, status: c.status })),
@@ -184,7 +189,8 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
     environment: {
       distribution: null,
       distribution_version: null,
-      kernel: configs.length ? `Linux 6.12 (emulated, ${configs.length === 1 ? "config" : "configs"} ${configs.join(", ")})` : "Linux 6.12 (emulated)",
+      kernel: meta.target.kind !== "emulated" ? meta.target.kernel
+        : configs.length ? `Linux 6.12 (emulated, ${configs.length === 1 ? "config" : "configs"} ${configs.join(", ")})` : "Linux 6.12 (emulated)",
       arch: arches.join(", "),
       cpu: host.cpu,
       // node:os does not tell; "unknown" is what kirk writes when it cannot read it either.
@@ -198,6 +204,7 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
       started: meta.started.toISOString(),
       finished: meta.finished ? meta.finished.toISOString() : null,
       interrupted: meta.interrupted,
+      target: { ...meta.target },
       configs: meta.configs.map((c) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint })),
       runtest: [...meta.runtest],
       not_run: meta.notRun.map((j) => ({ tag: j.tag, config: j.config })),
@@ -224,7 +231,7 @@ export const jsonFormat: RunFileFormat = {
 export function fromJsonResult(j: JsonResult): JobResult {
   return {
     index: j.index, tag: j.test_fqn, command: j.test.command, args: j.test.arguments, config: j.config,
-    configSpec: j.config_spec, arch: j.arch, seed: j.seed, status: j.status, testStatus: j.test_status as JobResult["testStatus"],
+    configSpec: j.config_spec, arch: j.arch, target: j.target ?? "emulated", seed: j.seed, status: j.status, testStatus: j.test_status as JobResult["testStatus"],
     cases: j.cases.map((c) => ({ n: c.n, status: c.status as JobResult["testStatus"] })),
     ...(j.attempts ? { attempts: j.attempts.map((a) => ({ seed: a.seed, status: a.status as JobResult["testStatus"] })) } : {}),
     ...(j.expected ? { expected: j.expected } : {}),

@@ -18,7 +18,8 @@ export function junitXml(results: readonly JobResult[], meta: RunMeta): string {
     const fingerprint = meta.configs.find((c) => c.name === config)?.fingerprint ?? "";
     const suite = builder.testSuite().name(`ltp-run.${config}`).timestamp(utc(list[0]!.startedAt))
       .property("config", config).property("arch", list[0]!.arch).property("seed", String(meta.seed))
-      .property("config.fingerprint", fingerprint).property("ltp-run.version", meta.version);
+      .property("config.fingerprint", fingerprint).property("ltp-run.version", meta.version)
+      .property("target", meta.target.text).property("kernel", meta.target.kernel);
     for (const [category, n] of Object.entries(t.tconfByCategory)) suite.property(`skipped.${category}`, String(n));
     for (const r of list) {
       const tc = suite.testCase().className(`ltp-run.${config}`).name(r.tag).time(r.duration / 1000)

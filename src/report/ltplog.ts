@@ -9,7 +9,7 @@ function resultColumn(r: JobResult): string {
 }
 
 /** The log runltp writes with -p (ltp-pan's format): one per configuration. */
-export function ltpLog(config: string, arch: string, results: readonly JobResult[], started: Date): string {
+export function ltpLog(config: string, arch: string, results: readonly JobResult[], started: Date, kernel = "emulated Linux 6.12"): string {
   const lines = [
     `Test Start Time: ${started.toUTCString()}`,
     "-----------------------------------------",
@@ -21,7 +21,7 @@ export function ltpLog(config: string, arch: string, results: readonly JobResult
     `Total Tests: ${results.length}`,
     `Total Skipped Tests: ${results.filter((r) => r.status === "conf").length}`,
     `Total Failures: ${results.filter((r) => failsRun(r.status)).length}`,
-    `Kernel Version: emulated Linux 6.12 (config ${config})`,
+    `Kernel Version: ${kernel} (config ${config})`,
     `Machine Architecture: ${arch}`,
     `Hostname: ${hostname()}`,
     "",
@@ -36,5 +36,7 @@ function safeName(config: string): string {
 
 export const ltplogFormat: ConfigFileFormat = {
   scope: "config", name: "ltplog", fileName: (config) => `${safeName(config)}.log`,
-  render: ({ results, meta }) => ltpLog(results[0]!.config, results[0]!.arch, results, meta.started),
+  render: ({ results, meta }) => ltpLog(
+    results[0]!.config, results[0]!.arch, results, meta.started, meta.target.kind === "emulated" ? undefined : meta.target.kernel,
+  ),
 };

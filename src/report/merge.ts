@@ -1,3 +1,4 @@
+import { EMULATED_RUN_TARGET } from "../targets/spec.js";
 import { readFileSync } from "node:fs";
 import type { JobResult } from "./jobresult.js";
 import { fromJsonResult, type JsonReport } from "./json.js";
@@ -49,7 +50,7 @@ export function mergeReports(reports: readonly { path: string; report: JsonRepor
     meta: {
       runId: `merged-${r0.run_id}`, seed: r0.seed, started, runtest: r0.runtest, version: r0.version,
       finished: finishedAll ? new Date(Math.max(...reports.map((r) => Date.parse(r.report.ltp_run.finished!)))) : null,
-      configs: r0.configs, interrupted: reports.some((r) => r.report.ltp_run.interrupted), notRun,
+      target: r0.target ?? EMULATED_RUN_TARGET, configs: r0.configs, interrupted: reports.some((r) => r.report.ltp_run.interrupted), notRun,
       matrixSize: r0.matrix_size, ...(r0.commit ? { commit: r0.commit } : {}),
     },
   };

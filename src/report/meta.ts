@@ -1,3 +1,12 @@
+/** The system a run's jobs ran on. */
+export interface RunTarget {
+  /** emulated, host, wrapper */
+  readonly kind: string;
+  /** As --target takes it: "emulated", "host", "qemu-x86_64 {agent}". */
+  readonly text: string;
+  readonly kernel: string;
+}
+
 /** What every report says about the run as a whole. */
 export interface RunMeta {
   /** results/<runId>/ */
@@ -7,6 +16,8 @@ export interface RunMeta {
   readonly started: Date;
   /** When the run ended, or null while it is still going (reports are written as it goes). */
   readonly finished: Date | null;
+  /** What ran the jobs (--target), and the kernel it stands for: "Linux 6.18.44 (this machine)". */
+  readonly target: RunTarget;
   /** The configurations of the matrix, in order. */
   readonly configs: readonly { readonly name: string; readonly arch: string; readonly fingerprint: string }[];
   /** The runtest files, as given to -f. */

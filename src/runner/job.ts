@@ -1,20 +1,22 @@
 import type { JobResult } from "../report/jobresult.js";
 import { TCONF, type Outcome } from "../report/result.js";
 import { caseStatuses, statusOf } from "../report/status.js";
+import { EMULATED_TARGET, targetName, type TargetSpec } from "../targets/spec.js";
 import type { LoadedConfig } from "./configs.js";
 import type { RuntestEntry } from "./runtest.js";
 
-/** One cell of the matrix: a runtest entry on a configuration. */
+/** One cell of the matrix: a runtest entry on a configuration, run by a target. */
 export interface Job {
   readonly entry: RuntestEntry;
   readonly config: LoadedConfig;
+  readonly target: TargetSpec;
   /** Its place in the matrix. */
   readonly index: number;
 }
 
-/** Every (testcase, config) pair, in runtest order then config order. */
-export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly LoadedConfig[]): Job[] {
-  return entries.flatMap((entry) => configs.map((config) => ({ entry, config }))).map((j, index) => ({ ...j, index }));
+/** Every (testcase, config) pair on one target, in runtest order then config order. */
+export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly LoadedConfig[], target: TargetSpec = EMULATED_TARGET): Job[] {
+  return entries.flatMap((entry) => configs.map((config) => ({ entry, config, target }))).map((j, index) => ({ ...j, index }));
 }
 
 /** A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. */
@@ -34,7 +36,7 @@ export function jobResult(job: Job, seed: number, outcome: Outcome, startedAt: D
   const status = statusOf(outcome.counts, outcome.exitCode);
   return {
     index: job.index, tag: entry.tag, command: entry.command, args: entry.args, config: config.name,
-    configSpec: job.config.spec, arch: config.arch, seed, status, testStatus: status,
+    configSpec: job.config.spec, arch: config.arch, target: targetName(job.target), seed, status, testStatus: status,
     cases: caseStatuses(outcome.lines), exitCode: outcome.exitCode, counts: outcome.counts,
     lines: outcome.lines, log: outcome.log, duration, tconf, startedAt,
   };

@@ -79,7 +79,7 @@ export class WorkerPool {
       this.inFlight.add(flight);
       arm(this.opts.defaultTimeout);
       const req: JobRequest = {
-        id, entry: job.entry, index: job.index, configSpec: job.config.spec, seed, defaultTimeout: this.opts.defaultTimeout,
+        id, entry: job.entry, index: job.index, configSpec: job.config.spec, target: job.target, seed, defaultTimeout: this.opts.defaultTimeout,
         ...(this.opts.testcasesDir ? { testcasesDir: this.opts.testcasesDir } : {}),
         ...(this.opts.omit?.length ? { omit: this.opts.omit } : {}),
       };

@@ -1,23 +1,10 @@
-import { link, type LinkedKernel } from "../linux/kbuild/link.js";
-import type { KernelConfig } from "../linux/kconfig/config.js";
 import { runTest, type TestCase } from "../ltp/lib/tst_test.js";
-import { EmulatedTarget } from "../targets/emulated.js";
+import { openTarget, type BootedTarget } from "../targets/open.js";
+import { targetName } from "../targets/spec.js";
 import type { JobResult } from "../report/jobresult.js";
 import { singleResult, TBROK, type Outcome } from "../report/result.js";
 import { jobResult, type Job } from "./job.js";
 import { loadTestcase } from "./testcases.js";
-
-const linkCache = new WeakMap<KernelConfig, Map<string, LinkedKernel>>();
-
-/** Links a configuration once (per set of omitted syscalls) and reuses it for every job on it. */
-function linked(config: KernelConfig, omit: readonly string[] = []): LinkedKernel {
-  let byOmit = linkCache.get(config);
-  if (!byOmit) linkCache.set(config, (byOmit = new Map()));
-  const key = omit.join(",");
-  let l = byOmit.get(key);
-  if (!l) byOmit.set(key, (l = link(config, { omit })));
-  return l;
-}
 
 /** LTP's default .timeout, in seconds. */
 export const DEFAULT_TIMEOUT = 30;
@@ -44,26 +31,43 @@ export interface RunJobOptions {
   readonly omit?: readonly string[];
 }
 
-/** Runs one job on a freshly booted kernel with its seed. A testcase that fails to load is TBROK. */
+/**
+ * Runs one job on a freshly booted target with its seed. A testcase that fails to load is
+ * TBROK; whatever the job leaves running on its target is killed once it is over.
+ */
 export async function runJob(job: Job, seed: number, opts: RunJobOptions = {}): Promise<JobResult> {
-  const { entry } = job;
-  const { config } = job.config;
   const startedAt = new Date();
   const t0 = performance.now();
-  let outcome: Outcome;
-  try {
-    const test = await (opts.load ?? loadTestcase)(entry.command);
-    const timeout = test.timeout ?? opts.defaultTimeout ?? DEFAULT_TIMEOUT;
-    opts.onStart?.(timeout);
-    const dog = watchdog(timeout);
-    const done = await Promise.race([
-      runTest(test, new EmulatedTarget(linked(config, opts.omit), seed), { tid: entry.command, seed, args: entry.args }),
-      dog.expired,
-    ]);
-    dog.cancel();
-    outcome = done === "timeout" ? singleResult(TBROK, `Test killed! (timeout?): no result within ${timeout} s`) : done;
-  } catch (e) {
-    outcome = singleResult(TBROK, `${entry.command}: cannot load the testcase: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const outcome = await runOn(job, seed, opts);
   return jobResult(job, seed, outcome, startedAt, performance.now() - t0);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}
+
+async function runOn(job: Job, seed: number, opts: RunJobOptions): Promise<Outcome> {
+  const { entry } = job;
+  let test: TestCase;
+  try {
+    test = await (opts.load ?? loadTestcase)(entry.command);
+  } catch (e) {
+    return singleResult(TBROK, `${entry.command}: cannot load the testcase: ${firstLine(e)}`);
+  }
+  const timeout = test.timeout ?? opts.defaultTimeout ?? DEFAULT_TIMEOUT;
+  opts.onStart?.(timeout);
+  let booted: BootedTarget;
+  try {
+    booted = await openTarget(job.target, job.config.config, seed, opts.omit ? { omit: opts.omit } : {});
+  } catch (e) {
+    return singleResult(TBROK, `cannot start the ${targetName(job.target)} target: ${firstLine(e)}`);
+  }
+  const dog = watchdog(timeout);
+  try {
+    const done = await Promise.race([runTest(test, booted.target, { tid: entry.command, seed, args: entry.args }), dog.expired]);
+    return done === "timeout" ? singleResult(TBROK, `Test killed! (timeout?): no result within ${timeout} s`) : done;
+  } finally {
+    dog.cancel();
+    await booted.dispose();
+  }
 }

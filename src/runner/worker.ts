@@ -8,6 +8,7 @@ import { runJob } from "./run.js";
 import type { RuntestEntry } from "./runtest.js";
 import { loadTestcase } from "./testcases.js";
 import type { JobResult } from "../report/jobresult.js";
+import type { TargetSpec } from "../targets/spec.js";
 
 /** Main thread to worker: run this job with this seed. */
 export interface JobRequest {
@@ -15,6 +16,7 @@ export interface JobRequest {
   readonly entry: RuntestEntry;
   readonly index: number;
   readonly configSpec: string;
+  readonly target: TargetSpec;
   readonly seed: number;
   readonly defaultTimeout: number;
   readonly testcasesDir?: string;
@@ -31,7 +33,7 @@ const configs = new Map<string, LoadedConfig>();
 parentPort!.on("message", async (req: JobRequest) => {
   let config = configs.get(req.configSpec);
   if (!config) configs.set(req.configSpec, (config = { spec: req.configSpec, config: loadConfig(req.configSpec) }));
-  const result = await runJob({ entry: req.entry, config, index: req.index }, req.seed, {
+  const result = await runJob({ entry: req.entry, config, target: req.target, index: req.index }, req.seed, {
     load: (name) => loadTestcase(name, req.testcasesDir),
     defaultTimeout: req.defaultTimeout,
     ...(req.omit ? { omit: req.omit } : {}),

@@ -115,6 +115,8 @@ export class EmulatedTarget implements Target {
     return this.linked.arch.name;
   }
 
+  readonly kernelName = "emulated Linux 6.12";
+
   get configName(): string {
     return this.linked.config.name;
   }

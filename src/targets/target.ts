@@ -84,6 +84,8 @@ export interface Target {
   /** uname -m */
   readonly arch: string;
   readonly configName: string;
+  /** The kernel under test, as the test library's first line names it ("Tested kernel: ..."). */
+  readonly kernelName: string;
   /** The number of a syscall on this arch, or undefined where the table has no such entry. */
   syscallNumber(name: string): number | undefined;
   /** A Kconfig symbol's value, as .config writes it ("y", "m", "n", a number, a string). */

@@ -193,7 +193,7 @@ export async function runTest(
   setJob(ctx);
   let machine: MachineExit;
   try {
-    results.log.push(`tst_test.ts: TINFO: Tested kernel: emulated Linux 6.12 ${target.configName} ${target.arch}`);
+    results.log.push(`tst_test.ts: TINFO: Tested kernel: ${target.kernelName} ${target.configName} ${target.arch}`);
     machine = await target.run(libraryMain(test, ctx), image);
     if (machine.kind === "deadlock") {
       results.add(TBROK, `deadlock: every task is blocked and no timer is pending: ${machine.sleepers.join(", ")}`);

@@ -1,6 +1,6 @@
 import { conditionHolds, entryName, type LinkedKernel } from "../../linux/kbuild/link.js";
 import { LINUX_SYSCALL_DEFINITIONS } from "../../linux/kbuild/linux_syscalls.js";
-import type { EnosysExplanation } from "../../ltp/target.js";
+import type { EnosysExplanation } from "../target.js";
 import { resolveSyscall } from "../../resolver/resolve.js";
 
 /**

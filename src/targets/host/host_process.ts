@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { UserMemory, UserProcess } from "../../ltp/target.js";
+import type { UserMemory, UserProcess } from "../target.js";
 import { ProcessMemory } from "./process_memory.js";
 import { FaultAccess, Op, request, type Hello } from "./protocol.js";
 

@@ -1,8 +1,8 @@
-import { machine, tmpdir } from "node:os";
+import { machine, release, tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { USER_DATA_BASE, USER_DATA_SIZE } from "../../linux/init/main.js";
 import type { LinkedKernel } from "../../linux/kbuild/link.js";
-import type { EnosysExplanation, MachineExit, ProgramImage, Target, UserFunction, UserProcess } from "../../ltp/target.js";
+import type { EnosysExplanation, MachineExit, ProgramImage, Target, UserFunction, UserProcess } from "../target.js";
 import { findAgent } from "./agent_binary.js";
 import { explainHostEnosys } from "./host_enosys.js";
 import { HostMachine, type Layout } from "./host_machine.js";
@@ -59,6 +59,9 @@ export class HostTarget implements Target {
   get arch(): string {
     return this.linked.arch.name;
   }
+
+  /** uname -r of the kernel the agent runs on (under a wrapper, the emulator's answer may differ). */
+  readonly kernelName = `Linux ${release()}`;
 
   get configName(): string {
     return this.linked.config.name;

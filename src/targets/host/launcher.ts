@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { ProgramImage } from "../../ltp/target.js";
+import type { ProgramImage } from "../target.js";
 
 /** Whether a job's processes are in namespaces of their own, and how (or why not). */
 export interface Isolation {

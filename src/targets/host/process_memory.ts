@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, writeSync, constants } from "node:fs";
-import type { UserMemory } from "../../ltp/target.js";
+import type { UserMemory } from "../target.js";
 
 /** The user half of the x86-64 and riscv64 (sv48) address spaces: nothing above is a user address. */
 const USER_ADDRESS_LIMIT = 2 ** 47;

@@ -1,4 +1,4 @@
-import type { UserFunction } from "../../ltp/target.js";
+import type { UserFunction } from "../target.js";
 
 /**
  * Where the program's functions get their addresses: the text of a non-PIE x86-64 executable
