@@ -7,16 +7,17 @@ import { delimiter, join } from "node:path";
 import { findAgent } from "./host/agent_binary.js";
 import { TargetSpecError, type TargetSpec } from "./spec.js";
 
-function onPath(program: string): boolean {
+/** Where the shell would find `program` (a path is taken as it is), or null: execve does no PATH search. */
+export function programPath(program: string): string | null {
   const candidates = program.includes("/") ? [program] : (process.env["PATH"] ?? "").split(delimiter).filter(Boolean).map((d) => join(d, program));
-  return candidates.some((p) => {
+  return candidates.find((p) => {
     try {
       accessSync(p, constants.X_OK);
       return true;
     } catch {
       return false;
     }
-  });
+  }) ?? null;
 }
 
 /** Throws TargetSpecError, one line saying what is missing, when the target cannot run on this machine. */
@@ -27,7 +28,7 @@ export function checkTarget(spec: TargetSpec): void {
   } catch (e) {
     throw new TargetSpecError(e instanceof Error ? e.message : String(e));
   }
-  if (spec.kind === "wrapper" && !onPath(spec.command[0]!)) {
+  if (spec.kind === "wrapper" && programPath(spec.command[0]!) === null) {
     throw new TargetSpecError(`--target: ${spec.command[0]} is not an executable on the PATH (Debian's qemu-user package has qemu-x86_64)`);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { link, type LinkedKernel } from "../linux/kbuild/link.js";
 import type { KernelConfig } from "../linux/kconfig/config.js";
+import { programPath } from "./check.js";
 import { EmulatedTarget } from "./emulated.js";
 import type { TargetSpec } from "./spec.js";
 import type { Target } from "./target.js";
@@ -40,6 +41,7 @@ export async function openTarget(spec: TargetSpec, config: KernelConfig, seed: n
   }
   // Loaded only for the agent targets: an emulated run never reads the host target's code.
   const { HostTarget } = await import("./host/host_target.js");
-  const target = new HostTarget(linked(config), spec.kind === "wrapper" ? { wrapper: spec.command } : {});
+  const wrapper = spec.kind === "wrapper" ? [programPath(spec.command[0]!) ?? spec.command[0]!, ...spec.command.slice(1)] : null;
+  const target = new HostTarget(linked(config), wrapper ? { wrapper } : {});
   return { target, dispose: () => target.dispose() };
 }

@@ -1,4 +1,4 @@
-import { errnoName } from "../../linux/include/uapi/errno.js";
+import { ENOSYS, errnoName } from "../../linux/include/uapi/errno.js";
 
 import {
   COUNTED_AS, RESULT_NAMES, TBROK, TCONF, TFAIL, TINFO, TPASS, TWARN, type Counts, type ResultLine, type ResultType,
@@ -78,7 +78,8 @@ export class TstBrk extends Error {
 }
 
 import { job } from "../context.js";
-import { errno } from "../libc/errno.js";
+import { errno, lastEnosysCall } from "../libc/errno.js";
+import { enosysVerdict } from "./tst_enosys.js";
 
 const lastTestErrno = new WeakMap<object, number>();
 
@@ -104,10 +105,22 @@ export function tst_res(ttype: number, message: string, category?: string): void
   else job().results.add(type, text, category);
 }
 
-/** tst_brk(): reports and ends the calling process's part of the test (see TstBrk). */
+/**
+ * tst_brk(): reports and ends the calling process's part of the test (see TstBrk). A TBROK
+ * with TERRNO after a call that answered ENOSYS (a SAFE_ macro's failure) carries the
+ * target's verdict on that call instead: TCONF where the config leaves it out, TFAIL where
+ * the config builds it in (lib/tst_enosys.ts).
+ */
 export function tst_brk(ttype: number, message: string, category?: string): never {
-  const type = (ttype & 0xff) as ResultType;
-  job().results.add(type, withErrno(ttype, message), category);
+  let type = (ttype & 0xff) as ResultType;
+  let text = withErrno(ttype, message);
+  const call = type === TBROK && ttype & TERRNO && errno() === ENOSYS ? lastEnosysCall(job().target.current()) : undefined;
+  if (call !== undefined) {
+    const verdict = enosysVerdict(call);
+    ({ type, category } = verdict);
+    text = `${text}: ${verdict.message}`;
+  }
+  job().results.add(type, text, category);
   throw new TstBrk(type, message);
 }
 

@@ -20,3 +20,14 @@ export function setErrno(e: number): void {
 export function setErrnoOf(p: UserProcess, e: number): void {
   errnos.set(p, e);
 }
+
+const enosysCalls = new WeakMap<UserProcess, string>();
+
+/** The last call of `p` that answered ENOSYS: what a SAFE_ macro's failure with that errno is about. */
+export function lastEnosysCall(p: UserProcess): string | undefined {
+  return enosysCalls.get(p);
+}
+
+export function setLastEnosysCall(p: UserProcess, name: string): void {
+  enosysCalls.set(p, name);
+}

@@ -5,12 +5,13 @@
 import { ENOSYS } from "../../linux/include/uapi/errno.js";
 import type { UserProcess } from "../../targets/target.js";
 import { job, sysno } from "../context.js";
-import { setErrnoOf } from "./errno.js";
+import { setErrnoOf, setLastEnosysCall } from "./errno.js";
 
 /** Linux returns -4095..-1 for errors (IS_ERR_VALUE); glibc turns them into -1 and errno. */
-function settle(p: UserProcess, r: number): number {
+function settle(p: UserProcess, name: string, r: number): number {
   if (r < 0 && r >= -4095) {
     setErrnoOf(p, -r);
+    if (r === -ENOSYS) setLastEnosysCall(p, name);
     return -1;
   }
   return r;
@@ -27,12 +28,9 @@ export function syscall(name: string, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5
   const ctx = job();
   const p = ctx.target.current();
   const nr = ctx.numbers.get(name) ?? sysno(name);
-  if (nr === undefined) {
-    setErrnoOf(p, ENOSYS);
-    return -1;
-  }
+  if (nr === undefined) return settle(p, name, -ENOSYS);
   const r = p.syscall(nr, a0, a1, a2, a3, a4, a5);
-  return typeof r === "number" ? settle(p, r) : r.then((v) => settle(p, v));
+  return typeof r === "number" ? settle(p, name, r) : r.then((v) => settle(p, name, v));
 }
 
 /** Runs `then` on a syscall's result, synchronously when the call did not block. */
