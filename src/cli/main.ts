@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { runCommand } from "./run.js";
+import { diffCommand } from "./diff.js";
 import { resolveCommand } from "./resolve.js";
 import { configsCommand, listCommand } from "./info.js";
 import { baselineSaveCommand, compareCommand, comparisonFormatNames, expectCommand, mergeCommand } from "./reports.js";
@@ -55,6 +56,24 @@ run
   .option("--shard <i/n>", "run the i-th of n slices of the job matrix (merge the reports with ltp-run merge)")
   .option("--omit-syscall <names>", "link without these syscalls' handlers: a deliberately broken table, to try a CI gate")
   .action(async (opts) => { process.exitCode = await runCommand({ ...opts, reports: reportPaths(opts) }); });
+
+program
+  .command("diff")
+  .description("run every job on a target and on this machine's kernel, and show where they part ways: exit 1 on a divergence the --expect file does not explain")
+  .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
+  .option("-t, --target <target>", "the target under test: emulated (the default, booted with the running kernel's config) or an emulator's command line with {agent}")
+  .option("-c, --config <config>", "the configuration of the target under test (default: host, the running kernel's)")
+  .addOption(new Option("-j, --jobs <n>", "jobs run in parallel (default: the number of cores)").argParser(positiveInt("-j")))
+  .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
+  .option("-S, --skip-file <file>", "skip the testcases this file lists")
+  .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser(timeoutArg))
+  .addOption(new Option("--seed <n>", "the seed of both sides (default: random)").argParser(seedArg))
+  .option("--expect <file>", "divergences known and explained (the expectations format: test, config, case, reason)")
+  .option("--json <path>", "also write the divergences as JSON here")
+  .option("--results-dir <dir>", "where the diff's directory goes", "results")
+  .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)")
+  .option("--omit-syscall <names>", "link the emulated kernel without these syscalls' handlers: a deliberately broken kernel, to see the diff catch it")
+  .action(async (opts) => { process.exitCode = await diffCommand(opts); });
 
 program
   .command("resolve")

@@ -53,8 +53,13 @@ function pattern(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
 }
 
+/** The entry is about this job: its tag, and its config by name or pattern. */
+export function expectationMatches(e: Expectation, tag: string, config: string): boolean {
+  return e.test === tag && pattern(e.config).test(config);
+}
+
 function matches(e: Expectation, r: JobResult): boolean {
-  return e.test === r.tag && pattern(e.config).test(r.config);
+  return expectationMatches(e, r.tag, r.config);
 }
 
 /**
