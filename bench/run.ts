@@ -14,6 +14,7 @@ import { benchFork } from "./fork.js";
 import { benchPipe } from "./pipe.js";
 import { benchInsn } from "./insn.js";
 import { benchSingleStep } from "./singlestep.js";
+import { benchHost } from "./host.js";
 
 const N = 1_000_000;
 const ROUNDS = 5;
@@ -62,4 +63,5 @@ await benchFork();
 await benchPipe();
 await benchParallel();
 await benchSingleStep();
+await benchHost();
 benchInsn();
