@@ -8,7 +8,7 @@ import {
 } from "../include/uapi/fcntl.js";
 import { SIGPIPE } from "../include/uapi/signal.js";
 import { newEncodeDev } from "../include/uapi/stat.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../kernel/cred.js";
 import { sendSignal } from "../kernel/signal.js";
 import type { IovIter } from "../lib/iov_iter.js";
@@ -516,8 +516,5 @@ export function pipeFcntl(task: Task, file: File, cmd: number, arg: number): num
   return -EINVAL;
 }
 
-export const fs_pipe_c = kernelObject("fs/pipe.c", [
-  SYSCALL_DEFINE(2, "pipe2", (task, a0, a1) => doPipe2(task, a0, a1 | 0),
-    "O_NOTIFICATION_PIPE (with CONFIG_WATCH_QUEUE) makes a pipe nothing can write, but no watch can be set on it: nothing is ever posted"),
-  SYSCALL_DEFINE(1, "pipe", (task, a0) => doPipe2(task, a0, 0)),
-]);
+export const sys_pipe2: SyscallHandler = (task, a0, a1) => doPipe2(task, a0, a1 | 0);
+export const sys_pipe: SyscallHandler = (task, a0) => doPipe2(task, a0, 0);

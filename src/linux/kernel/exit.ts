@@ -11,7 +11,7 @@ import {
   __WNOTHREAD,
 } from "../include/uapi/wait.js";
 import { exitFiles } from "../fs/file.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { PROT_WRITE, putUserInt } from "../mm/mm.js";
 import { sendSignal } from "./signal.js";
 import { exitPtrace, ptraceEvent, ptraceReparented, ptraceUnlink } from "./ptrace.js";
@@ -413,11 +413,7 @@ async function waitid(task: Task, which: number, upid: number, infop: number, op
   return err;
 }
 
-export const kernel_exit_c = kernelObject("kernel/exit.c", [
-  SYSCALL_DEFINE(1, "exit", (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8)),
-  SYSCALL_DEFINE(1, "exit_group", (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8)),
-  SYSCALL_DEFINE(4, "wait4", (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3),
-    "rusage is stored as zeros (no accounting)"),
-  SYSCALL_DEFINE(5, "waitid", (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4),
-    "rusage is stored as zeros (no accounting); P_PIDFD: no pidfds (EBADF)"),
-]);
+export const sys_exit: SyscallHandler = (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8);
+export const sys_exit_group: SyscallHandler = (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8);
+export const sys_wait4: SyscallHandler = (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3);
+export const sys_waitid: SyscallHandler = (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4);

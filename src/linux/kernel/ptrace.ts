@@ -20,7 +20,7 @@ import {
   PTRACE_SYSCALL, PTRACE_TRACEME,
 } from "../include/uapi/ptrace.js";
 import { CLD_STOPPED, CLD_TRAPPED, SI_KERNEL, SI_USER, SIGKILL, SIGSET_SIZE, SIGSTOP, SIGTRAP, _NSIG } from "../include/uapi/signal.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { putUserLong } from "../mm/mm.js";
 import { ulongBig } from "../mm/util.js";
 import { CAP_SYS_PTRACE } from "./cred.js";
@@ -387,12 +387,5 @@ function sysPtrace(task: Task, request: number, pid: number, addr: number, data:
   return task.kernel.archPtrace.request(task, child, request, addr, data) ?? ptraceRequest(task, child, request, addr, data);
 }
 
-export const kernel_ptrace_c = kernelObject("kernel/ptrace.c", [
-  SYSCALL_DEFINE(4, "ptrace", (task, a0, a1, a2, a3) => sysPtrace(task, a0 | 0, a1 | 0, a2, a3),
-    "PTRACE_O_TRACEFORK/VFORK/CLONE/EXEC/VFORKDONE/SECCOMP are accepted but report no event (no exec, no seccomp, " +
-    "no auto-attach of new children); PTRACE_LISTEN is EIO; no GETREGSET/SETREGSET, no FP registers; x86 data " +
-    "watchpoints (DR7 write/rw) are validated and stored but never fire; changes to the arguments at a " +
-    "syscall-entry stop are not applied (the number is); a POKE word beyond +-2^53 loses low bits (system-call " +
-    "arguments are JS numbers)"),
-]);
+export const sys_ptrace: SyscallHandler = (task, a0, a1, a2, a3) => sysPtrace(task, a0 | 0, a1 | 0, a2, a3);
 

@@ -11,7 +11,7 @@ import {
   SIGTTOU, SIGURG, SIGWINCH, SIGXCPU, SIGXFSZ, UAPI_SA_FLAGS, SA_RESTORER, _NSIG,
 } from "../include/uapi/signal.js";
 import { doCoredump } from "../fs/coredump.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import type { MmStruct } from "../mm/mm.js";
 import { CAP_KILL } from "./cred.js";
 import { doExit, killTask, wakeWaiters, zapThreads } from "./exit.js";
@@ -619,18 +619,15 @@ function restartSyscall(task: Task): number | Promise<number> {
   return fn ? fn(task) : -EINTR;
 }
 
-export const kernel_signal_c = kernelObject("kernel/signal.c", [
-  SYSCALL_DEFINE(0, "pause", pause),
-  SYSCALL_DEFINE(2, "kill", (task, a0, a1) => kill(task, a0 | 0, a1 | 0)),
-  SYSCALL_DEFINE(3, "tgkill", (task, a0, a1, a2) => {
-    const tgid = a0 | 0, pid = a1 | 0;
-    return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, a2 | 0);
-  }),
-  SYSCALL_DEFINE(2, "tkill", (task, a0, a1) => ((a0 | 0) <= 0 ? -EINVAL : doTkill(task, 0, a0 | 0, a1 | 0))),
-  SYSCALL_DEFINE(4, "rt_sigprocmask", (task, a0, a1, a2, a3) => rtSigprocmask(task, a0 | 0, a1, a2, a3)),
-  SYSCALL_DEFINE(2, "rt_sigpending", (task, a0, a1) => rtSigpending(task, a0, a1)),
-  SYSCALL_DEFINE(4, "rt_sigaction", (task, a0, a1, a2, a3) => rtSigaction(task, a0 | 0, a1, a2, a3),
-    "no alternate signal stacks: SA_ONSTACK handlers run on the normal stack"),
-  SYSCALL_DEFINE(2, "rt_sigsuspend", (task, a0, a1) => rtSigsuspend(task, a0, a1)),
-  SYSCALL_DEFINE(0, "restart_syscall", restartSyscall),
-]);
+export const sys_pause: SyscallHandler = pause;
+export const sys_kill: SyscallHandler = (task, a0, a1) => kill(task, a0 | 0, a1 | 0);
+export const sys_tgkill: SyscallHandler = (task, a0, a1, a2) => {
+  const tgid = a0 | 0, pid = a1 | 0;
+  return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, a2 | 0);
+};
+export const sys_tkill: SyscallHandler = (task, a0, a1) => ((a0 | 0) <= 0 ? -EINVAL : doTkill(task, 0, a0 | 0, a1 | 0));
+export const sys_rt_sigprocmask: SyscallHandler = (task, a0, a1, a2, a3) => rtSigprocmask(task, a0 | 0, a1, a2, a3);
+export const sys_rt_sigpending: SyscallHandler = (task, a0, a1) => rtSigpending(task, a0, a1);
+export const sys_rt_sigaction: SyscallHandler = (task, a0, a1, a2, a3) => rtSigaction(task, a0 | 0, a1, a2, a3);
+export const sys_rt_sigsuspend: SyscallHandler = (task, a0, a1) => rtSigsuspend(task, a0, a1);
+export const sys_restart_syscall: SyscallHandler = restartSyscall;

@@ -38,7 +38,6 @@ export function ksysMmapPgoff(task: Task, addr: number, len: number, prot: numbe
   return task.kernel.mmu ? doMmap(task, addr, len, prot, flags, fd, pgoff) : doMmapNommu(task, addr, len, prot, flags, fd);
 }
 
-/** The note the mmap() entries of both arches carry: what do_mmap() leaves out here. */
 /**
  * The mmap() both x86_64 (sys_x86_64.c) and riscv64 (riscv_sys_mmap with page_shift_offset 0)
  * define: the offset comes in bytes and must be page aligned, then ksys_mmap_pgoff().
@@ -48,5 +47,3 @@ export function mmapByteOffset(task: Task, a0: number, a1: number, a2: number, a
   if (off % PAGE_SIZE) return -EINVAL;
   return ksysMmapPgoff(task, ulong(a0), ulong(a1), a2 >>> 0, a3 >>> 0, a4 | 0, Math.floor(off / 2 ** PAGE_SHIFT));
 }
-
-export const MMAP_PARTIAL = "file mappings: the in-memory filesystem has no ->mmap() (ENODEV); MAP_HUGETLB: no huge pages reserved (ENOMEM)";

@@ -1,9 +1,13 @@
-import type { Task } from "../../include/linux/sched.js";
-import { EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
-import { SA_RESTART } from "../../include/uapi/signal.js";
-import { SIGTRAP, TRAP_BRKPT } from "../../include/uapi/signal.js";
-import { getSignal, forceSigFaultInfo, forceSigsegv, restoreSavedSigmask, signalSetupDone, type KSignal } from "../signal.js";
+import { TaskState, type Task } from "../../include/linux/sched.js";
+import type { SyscallHandler } from "../../include/linux/syscalls.js";
+import { EINTR, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
+import { SA_RESTART, SIGKILL, SIGTRAP, TRAP_BRKPT } from "../../include/uapi/signal.js";
+import { doExit, never } from "../exit.js";
+import {
+  forceSigFault, forceSigFaultInfo, forceSigsegv, getSignal, restoreSavedSigmask, signalSetupDone, type KSignal,
+} from "../signal.js";
 import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, ptraceNotify, ptraceReportSyscall } from "../ptrace.js";
+import { sys_ni_syscall } from "../sys_ni.js";
 
 /**
  * The user registers the kernel saves on entry (struct pt_regs), in whatever layout the arch
@@ -148,11 +152,11 @@ export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs
     if (ip === returnIp) return arch.returnValue(regs);
     if (ip === USER_SYSCALL_SITE) {
       const [nr, ...args] = arch.syscallEntry(regs);
-      return kernel.syscall(task, nr!, ...args);
+      return doSyscall(task, nr!, ...args);
     }
     const kernelNr = arch.kernelCodeSyscall(task, ip);
     if (kernelNr >= 0) {
-      await kernel.syscall(task, kernelNr);
+      await doSyscall(task, kernelNr);
       continue;
     }
     // User code at ip: a handler (or the restorer it returns to). Its return pops the return
@@ -203,4 +207,126 @@ export async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserR
 export async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
   if (task.singleStep) forceSigFaultInfo(task, SIGTRAP, TRAP_BRKPT, regs.ip);
   else if (task.syscallTrace) await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_EXIT);
+}
+
+/**
+ * The system call entry (do_syscall_64() on x86, do_trap_ecall_u() on riscv): dispatch
+ * through the linked table, numbers outside it reaching sys_ni_syscall. A call that neither
+ * blocks, nor ends the timeslice, nor leaves a signal to act on returns synchronously; the
+ * others return through exitToUserMode(). A task its tracer steps or stops at system calls
+ * takes the slow path (tracedSyscall()).
+ */
+export function doSyscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
+  if (task.ptrace !== 0 && (task.syscallTrace || task.singleStep)) return tracedSyscall(task, nr, [a0, a1, a2, a3, a4, a5]);
+  const handler = syscallHandler(task, nr);
+  const sigreturns = task.sigreturns;
+  let r: number | Promise<number>;
+  try {
+    r = handler(task, a0, a1, a2, a3, a4, a5);
+  } catch (error) {
+    return oops(task, nr, error);
+  }
+  if (typeof r !== "number") {
+    return r.then(
+      (v) => (task.signalPending ? exitToUser(task, sigreturns, nr, v, [a0, a1, a2, a3, a4, a5]) : v),
+      (error: unknown) => oops(task, nr, error),
+    );
+  }
+  const sched = task.kernel.sched;
+  if (--sched.budget <= 0) {
+    const p = sched.preempt(task);
+    if (p) return p.then(() => (task.signalPending ? exitToUser(task, sigreturns, nr, r, [a0, a1, a2, a3, a4, a5]) : r));
+  }
+  return task.signalPending ? exitToUser(task, sigreturns, nr, r, [a0, a1, a2, a3, a4, a5]) : r;
+}
+
+/**
+ * The table's handler for `nr`; numbers outside it reach sys_ni_syscall. x86_64's
+ * do_syscall_64() takes the number as an int (the arch's nrIs32Bit).
+ */
+function syscallHandler(task: Task, nr: number): SyscallHandler {
+  const kernel = task.kernel;
+  return kernel.sysCallTable[kernel.linked.arch.nrIs32Bit ? nr >>> 0 : nr] ?? sys_ni_syscall;
+}
+
+/**
+ * A system call of a task its tracer steps or stops at system calls (the SYSCALL_WORK
+ * path): the registers are saved as on entry (orig_ax the number, ax -ENOSYS), the
+ * syscall-entry stop may change the number or skip the call, and on the way out come the
+ * single-step trap or the syscall-exit stop, then signals. probe: at the entry stop rax was
+ * -ENOSYS and orig_rax 39, at the exit stop rax the pid (status 0x857f with TRACESYSGOOD).
+ * The tracer's changes to the arguments at the entry stop are not applied (only the number).
+ */
+async function tracedSyscall(task: Task, nr: number, args: readonly number[]): Promise<number> {
+  const entry = task.kernel.entry;
+  const regs = taskPtRegs(task);
+  if (task.machineCode) entry.syscallReturn(regs, nr, -ENOSYS);
+  else entry.syscallExit(regs, nr, args, -ENOSYS, USER_SYSCALL_SITE + entry.syscallInsnLen);
+  const sigreturns = task.sigreturns;
+  const call = await syscallTraceEnter(task, entry, regs);
+  let ret = entry.returnValue(regs);
+  if (call !== -1) {
+    const handler = syscallHandler(task, call);
+    try {
+      ret = await handler(task, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!);
+    } catch (error) {
+      return oops(task, call, error);
+    }
+    if (task.sigreturns === sigreturns) entry.syscallReturn(regs, call, ret);
+  }
+  await syscallExitWork(task, regs);
+  return exitToUserMode(task, entry, regs);
+}
+
+/**
+ * The slow way back to user space: the registers are saved as the system call left them
+ * (unless rt_sigreturn just loaded others), then signals are acted on.
+ */
+function exitToUser(task: Task, sigreturns: number, nr: number, ret: number, args: readonly number[]): Promise<number> {
+  const kernel = task.kernel;
+  const entry = kernel.entry;
+  const regs = taskPtRegs(task);
+  if (task.sigreturns === sigreturns) {
+    if (task.machineCode) entry.syscallReturn(regs, nr, ret);
+    else entry.syscallExit(regs, nr, args, ret, USER_SYSCALL_SITE + entry.syscallInsnLen);
+  }
+  return exitToUserMode(task, entry, regs).catch((error: unknown) => {
+    // A user fault in a handler propagates to the code that made the call.
+    if (kernel.trapSignal(error)) throw error;
+    return oops(task, nr, error);
+  });
+}
+
+/** A kernel bug caught at the syscall boundary: the calling task is killed, the run goes on. */
+function oops(task: Task, nr: number, error: unknown): Promise<never> {
+  task.kernel.oopses.push({ pid: task.pid, syscall: nr, error });
+  if (task.state === TaskState.Running) doExit(task, SIGKILL);
+  return never();
+}
+
+/**
+ * Runs the task's user code (a program's entry, or a fork child's body) from its start. When
+ * it returns, the task exits with status 0 (a program is expected to call exit() itself); when
+ * it throws, the exception is the trap it stands for (a fault the MMU raised: its signal) or a
+ * kernel bug (an oops, which kills the task). A task with no code of its own (a raw fork with
+ * no child body) exits at once.
+ */
+export function enterUserMode(task: Task): void {
+  const kernel = task.kernel;
+  const entry = task.entry;
+  task.entry = null;
+  const run = entry ? Promise.resolve().then(entry) : Promise.resolve();
+  run.then(
+    () => { if (task.state === TaskState.Running) doExit(task, 0); },
+    (error: unknown) => {
+      if (task.state !== TaskState.Running) return;
+      const sig = kernel.trapSignal(error);
+      if (sig) {
+        void forceSigFault(task, sig);
+        return;
+      }
+      kernel.oopses.push({ pid: task.pid, syscall: -1, error });
+      doExit(task, SIGKILL);
+    },
+  );
 }
