@@ -7,8 +7,8 @@ import {
 } from "../include/uapi/fcntl.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { allocFd, fdInstall } from "./file.js";
-import { FMODE_CAN_ODIRECT, type File } from "./file_table.js";
 import { pipeFcntl } from "./pipe.js";
+import { FMODE_CAN_ODIRECT, type File } from "../include/linux/fs.js";
 
 /** The status flags F_SETFL may change; the rest of f_flags stays. */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME;

@@ -3,8 +3,8 @@ import { nofileLimit } from "../include/linux/sched/signal.js";
 import { EBADF, EINVAL, EMFILE } from "../include/uapi/errno.js";
 import { O_CLOEXEC } from "../include/uapi/fcntl.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
-import type { File } from "./file_table.js";
-import type { FilesStruct } from "./fdtable.js";
+import type { File } from "../include/linux/fs.js";
+import type { FilesStruct } from "../include/linux/fdtable.js";
 
 /**
  * The descriptor alloc_fd() would hand out: the lowest free one >= start and below

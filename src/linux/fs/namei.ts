@@ -9,8 +9,9 @@ import { newDecodeDev, newEncodeDev } from "../include/uapi/stat.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_MKNOD } from "../kernel/cred.js";
 import { strncpyFromUser } from "../mm/mm.js";
-import { ownerOf, type Inode } from "./inode.js";
+import { ownerOf } from "./inode.js";
 import { pipefifoFops } from "./pipe.js";
+import type { Inode } from "../include/linux/fs.js";
 
 /** include/uapi/linux/limits.h */
 export const PATH_MAX = 4096;

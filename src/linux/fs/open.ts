@@ -6,8 +6,8 @@ import {
 } from "../include/uapi/fcntl.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { allocFd, closeFd, discardFile, fdInstall, fput, reserveFd, unreserveFd } from "./file.js";
-import { File, FMODE_CAN_ODIRECT } from "./file_table.js";
 import { createInode, getname, lookupLast, pathLookup, pathParent } from "./namei.js";
+import { File, FMODE_CAN_ODIRECT } from "../include/linux/fs.js";
 
 /**
  * do_dentry_open()'s end: the file's ->open() decided (an error undoes the open without a

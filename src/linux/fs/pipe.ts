@@ -1,4 +1,4 @@
-import type { Kernel } from "../init/main.js";
+import type { Kernel } from "../include/linux/sched.js";
 import type { Task } from "../include/linux/sched.js";
 import { signalPending } from "../include/linux/sched/signal.js";
 import { WaitQueueHead } from "../include/linux/wait.js";
@@ -11,10 +11,10 @@ import { newEncodeDev } from "../include/uapi/stat.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../kernel/cred.js";
 import { sendSignal } from "../kernel/signal.js";
-import type { IovIter } from "../lib/iov_iter.js";
 import { allocFd, fdInstall, fput } from "./file.js";
-import { File, FMODE_READ, FMODE_WRITE, type FileOperations } from "./file_table.js";
-import { ownerOf, SuperBlock, type Inode } from "./inode.js";
+import { ownerOf, SuperBlock } from "./inode.js";
+import type { IovIter } from "../include/linux/uio.js";
+import { File, FMODE_READ, FMODE_WRITE, type FileOperations, type Inode } from "../include/linux/fs.js";
 
 const PAGE_SIZE = 4096;
 /** PIPE_DEF_BUFFERS: a new pipe holds 16 pages (64 KiB); PIPE_MIN_DEF_BUFFERS when its user has too many. */

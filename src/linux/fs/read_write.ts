@@ -4,10 +4,7 @@ import { SEEK_HOLE, UIO_MAXIOV } from "../include/uapi/fcntl.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { IovIter } from "../lib/iov_iter.js";
 import { ulong } from "../mm/util.js";
-import {
-  FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM,
-  FMODE_WRITE, type File, type Kiocb,
-} from "./file_table.js";
+import { FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM, FMODE_WRITE, type File, type Kiocb } from "../include/linux/fs.js";
 
 /**
  * fs/read_write.c: the syscall layer of reads, writes and seeks. It finds the file, checks its

@@ -5,8 +5,8 @@ import { packStat, statLayout, type Kstat } from "../include/uapi/stat.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { strncpyFromUser } from "../mm/mm.js";
 import { inodeBlocks, inodeSize } from "../mm/shmem.js";
-import type { Inode } from "./inode.js";
 import { getname, pathLookup, PATH_MAX } from "./namei.js";
+import type { Inode } from "../include/linux/fs.js";
 
 /**
  * generic_fillattr(): what stat() reports of an inode. st_blksize is the page size on the

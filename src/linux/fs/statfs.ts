@@ -4,8 +4,8 @@ import { AT_FDCWD } from "../include/uapi/fcntl.js";
 import { packStatfs, PIPEFS_MAGIC, ST_VALID, type Kstatfs } from "../include/uapi/stat.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { shmemStatfs } from "../mm/shmem.js";
-import type { Inode } from "./inode.js";
 import { getname, pathLookup } from "./namei.js";
+import type { Inode } from "../include/linux/fs.js";
 
 /**
  * vfs_statfs(): the filesystem an inode is on. The root filesystem answers for itself

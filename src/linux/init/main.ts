@@ -1,19 +1,21 @@
-import { SighandStruct, Task, type UserEntry } from "../include/linux/sched.js";
+import type { LinkedKernel } from "../kbuild/link.js";
+import type { ArchEntry } from "../include/linux/entry-common.js";
+import { FilesStruct } from "../include/linux/fdtable.js";
+import { FsStruct } from "../include/linux/fs_struct.js";
+import type { MmLayout } from "../include/linux/mm_types.js";
+import type { ArchPtrace } from "../include/linux/ptrace.js";
+import { SighandStruct, Task, type Kernel as KernelState, type Oops, type UserEntry } from "../include/linux/sched.js";
 import { initRlimits, SignalStruct, SIGNAL_UNKILLABLE } from "../include/linux/sched/signal.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { archEntry, archPtrace } from "../arch/entry.js";
+import { setupProgramImage, type ProgramImage } from "../fs/binfmt_elf.js";
 import { INIT_CRED } from "../kernel/cred.js";
+import { doSyscall, enterUserMode } from "../kernel/entry/common.js";
+import { sysCallTable } from "../kernel/entry/syscall_table.js";
 import { PidTable } from "../kernel/pid.js";
 import { Scheduler } from "../kernel/sched.js";
-import { doSyscall, enterUserMode, type ArchEntry } from "../kernel/entry/common.js";
-import { archEntry, archPtrace } from "../arch/entry.js";
-import type { ArchPtrace } from "../kernel/ptrace.js";
-import { FilesStruct } from "../fs/fdtable.js";
-import { FsStruct } from "../fs/fs_struct.js";
-import { RamFs } from "../fs/inode.js";
-import { MmStruct, NommuMemory, PAGE_SIZE, type MmLayout } from "../mm/mm.js";
-import { setupProgramImage, type ProgramImage } from "../fs/binfmt_elf.js";
-import type { LinkedKernel } from "../kbuild/link.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
-import { sysCallTable } from "../kernel/entry/syscall_table.js";
+import { MmStruct, NommuMemory, PAGE_SIZE } from "../mm/mm.js";
+import { RamFs } from "../mm/shmem.js";
 
 export type { ProgramImage };
 
@@ -47,18 +49,12 @@ export type KernelExit =
   /** Every live task sleeps and no timer is pending. */
   | { readonly kind: "deadlock"; readonly sleepers: readonly { pid: number; comm: string; waitChannel: string }[] };
 
-/** A kernel bug caught at the syscall boundary: the calling task is killed, the run goes on. */
-export interface Oops {
-  readonly pid: number;
-  readonly syscall: number;
-  readonly error: unknown;
-}
-
 /**
  * A booted kernel: one per job. It shares the linked syscall table of its configuration
  * with every other kernel of that configuration and keeps its own tasks, pids, files and time.
+ * What its fields are: include/linux/sched.ts.
  */
-export class Kernel {
+export class Kernel implements KernelState {
   readonly pids = new PidTable();
   readonly rootfs = new RamFs();
   readonly sched: Scheduler;
@@ -66,37 +62,19 @@ export class Kernel {
   /** Resolves when init exits or the system deadlocks. */
   readonly halted: Promise<KernelExit>;
   init: Task | null = null;
-  /** totalram_pages() and total_swap_pages: what overcommit and max_threads are measured by. */
   readonly totalramPages: number;
   readonly totalSwapPages: number;
-  /** max_threads (kernel.threads-max) and nr_threads. */
   readonly maxThreads: number;
   nrThreads = 0;
-  /** UCOUNT_RLIMIT_NPROC of each real uid: its tasks, zombies included, until released. */
   readonly nprocByUid = new Map<number, number>();
-  /** CONFIG_MMU, looked up once. */
   readonly mmu: boolean;
   /** The one memory of a machine without an MMU. */
   readonly nommuMemory: NommuMemory | null;
-  /** Where address spaces put things (every process shares the arch's layout). */
   readonly layout: MmLayout;
-  /**
-   * Which CPU trap an exception thrown by user code stands for: the signal it raises (an
-   * access the MMU refused: SIGSEGV), or 0 for anything else, which is a bug (an oops). Set by
-   * whoever runs user code on this kernel; the kernel cannot tell on its own.
-   */
   trapSignal: (error: unknown) => number = () => 0;
-  /**
-   * Calls the user function at `addr` of the task's program (a signal handler, or the
-   * restorer it returns through) with the arguments the arch passes it, resolving when it
-   * returns; null when no code of the program lives there. Set by whoever runs user code.
-   */
   userCode: (task: Task, addr: number, args: readonly number[]) => Promise<void> | null = () => null;
-  /** The arch's system call ABI and signal frame. */
   readonly entry: ArchEntry;
-  /** The arch's part of ptrace. */
   readonly archPtrace: ArchPtrace;
-  /** sys_call_table: the linked configuration's handlers by number. */
   readonly sysCallTable: readonly SyscallHandler[];
   private nextId = 1;
   private finish!: (e: KernelExit) => void;
@@ -126,7 +104,6 @@ export class Kernel {
     this.sched = new Scheduler(seed, () => this.idle());
   }
 
-  /** A fresh identity for a kernel object (what kcmp() compares instead of an address). */
   newId(): number {
     return this.nextId++;
   }
@@ -168,7 +145,6 @@ export class Kernel {
     return doSyscall(task, nr, a0, a1, a2, a3, a4, a5);
   }
 
-  /** init exited: the machine stops (Linux would panic; the job is over). */
   halt(status: number): void {
     if (this.done) return;
     this.done = true;

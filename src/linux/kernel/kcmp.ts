@@ -1,4 +1,4 @@
-import type { KernelObjectId, Task } from "../include/linux/sched.js";
+import type { Kernel, KernelObjectId, Task } from "../include/linux/sched.js";
 import { EBADF, EFAULT, EINVAL, EOPNOTSUPP, EPERM, ESRCH } from "../include/uapi/errno.js";
 import {
   KCMP_EPOLL_TFD, KCMP_FILE, KCMP_FILES, KCMP_FS, KCMP_IO, KCMP_SIGHAND, KCMP_SYSVSEM, KCMP_TYPES, KCMP_VM,
@@ -9,7 +9,6 @@ import { seededRandom } from "./sched.js";
 
 /** A kcmp cookie pair: the identity is XORed with the first and multiplied by the second (odd, top bit set). */
 type KcmpCookie = readonly [bigint, bigint];
-type Kernel = Task["kernel"];
 
 const cookiesByKernel = new WeakMap<Kernel, readonly KcmpCookie[]>();
 

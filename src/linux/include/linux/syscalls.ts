@@ -1,4 +1,4 @@
-import type { Task } from "./sched.js";
+import type { TaskStruct } from "./task_struct.js";
 
 /**
  * A system call handler: the body of a SYSCALL_DEFINEn (include/linux/syscalls.h declares
@@ -7,5 +7,5 @@ import type { Task } from "./sched.js";
  * synchronously unless it has to block.
  */
 export type SyscallHandler = (
-  task: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
+  task: TaskStruct, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
 ) => number | Promise<number>;

@@ -1,63 +1,18 @@
+import type { ArchEntry } from "../../include/linux/entry-common.js";
+import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, type UserRegs } from "../../include/linux/ptrace.js";
+import { fatalSignalPending } from "../../include/linux/sched/signal.js";
+import { PT_TRACESYSGOOD } from "../../include/uapi/ptrace.js";
 import { TaskState, type Task } from "../../include/linux/sched.js";
 import type { SyscallHandler } from "../../include/linux/syscalls.js";
 import { EINTR, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
-import { SA_RESTART, SIGKILL, SIGTRAP, TRAP_BRKPT } from "../../include/uapi/signal.js";
+import { CLD_TRAPPED, SA_RESTART, SI_USER, SIGKILL, SIGTRAP, TRAP_BRKPT, _NSIG } from "../../include/uapi/signal.js";
 import { doExit, never } from "../exit.js";
 import {
-  forceSigFault, forceSigFaultInfo, forceSigsegv, getSignal, restoreSavedSigmask, signalSetupDone, type KSignal,
+  forceSigFault, forceSigFaultInfo, forceSigsegv, getSignal, ptraceDoNotify, ptraceNotify, restoreSavedSigmask, sendSignal,
+  signalSetupDone,
 } from "../signal.js";
-import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, ptraceNotify, ptraceReportSyscall } from "../ptrace.js";
 import { sys_ni_syscall } from "../sys_ni.js";
-
-/**
- * The user registers the kernel saves on entry (struct pt_regs), in whatever layout the arch
- * has. The generic code only moves the instruction and stack pointers; everything else goes
- * through the arch's ArchEntry.
- */
-export interface UserRegs {
-  ip: number;
-  sp: number;
-}
-
-/**
- * What the generic entry and signal code needs from an architecture: its syscall calling
- * convention (asm/syscall.h), how a system call is restarted, and its signal frame
- * (arch/<arch>/kernel/signal*.c).
- */
-export interface ArchEntry {
-  /** The length of the system call instruction: a restart steps the ip back by it. */
-  readonly syscallInsnLen: number;
-  newRegs(sp: number): UserRegs;
-  copyRegs(regs: UserRegs): UserRegs;
-  /** The registers as a system call instruction at `ip - syscallInsnLen` leaves them. */
-  syscallExit(regs: UserRegs, nr: number, args: readonly number[], ret: number, ip: number): void;
-  /**
-   * The registers as a system call made by machine code leaves them: they are the CPU's own,
-   * already past the instruction; only the number (orig_ax) and the return value are the kernel's.
-   */
-  syscallReturn(regs: UserRegs, nr: number, ret: number): void;
-  /** syscall_get_nr(): the number of the call the task is in, or -1 outside one. */
-  syscallNr(regs: UserRegs): number;
-  /** syscall_get_return_value(): the value the call returns to user space (signed). */
-  returnValue(regs: UserRegs): number;
-  setReturnValue(regs: UserRegs, value: number): void;
-  /** Sets the registers up to execute the same call again (-ERESTARTSYS and friends). */
-  restartSyscall(regs: UserRegs): void;
-  /** Sets the registers up to call restart_syscall() instead (-ERESTART_RESTARTBLOCK). */
-  restartBlock(regs: UserRegs): void;
-  /** The number and arguments the system call instruction at regs.ip enters with. */
-  syscallEntry(regs: UserRegs): readonly number[];
-  /** setup_rt_frame(): the signal frame on the user stack, registers set to enter the handler. */
-  setupRtFrame(task: Task, ksig: KSignal, regs: UserRegs, oldset: bigint): boolean;
-  /** The arguments the handler at regs.ip is entered with (signal, &info, &uc). */
-  handlerArgs(regs: UserRegs): readonly [number, number, number];
-  /** A function returning: where it goes (x86 pops the return address, riscv jumps to ra). */
-  functionReturn(task: Task, regs: UserRegs): boolean;
-  /** Kernel-provided code at `ip` (riscv's vdso sigreturn trampoline): the syscall it makes, or -1. */
-  kernelCodeSyscall(task: Task, ip: number): number;
-  /** rt_sigreturn: the saved context back from the frame at the stack pointer, or false for a bad frame. */
-  restoreRtFrame(task: Task, regs: UserRegs): boolean;
-}
+import type { KSignal } from "../../include/linux/sched/signal.js";
 
 /**
  * task_pt_regs(): the task's saved user registers, made on first need (a task that never
@@ -187,6 +142,17 @@ export function rtSigreturn(task: Task, arch: ArchEntry): number {
     return 0;
   }
   return arch.returnValue(regs);
+}
+
+/**
+ * ptrace_report_syscall(): a syscall-entry or syscall-exit stop, SIGTRAP | 0x80 with
+ * PTRACE_O_TRACESYSGOOD. A signal the tracer resumes with is sent to the tracee. Returns
+ * true when the task is to die (SIGKILL pending): the call is then not made.
+ */
+async function ptraceReportSyscall(task: Task, message: number): Promise<boolean> {
+  const code = await ptraceDoNotify(task, SIGTRAP, SIGTRAP | (task.ptrace & PT_TRACESYSGOOD ? 0x80 : 0), CLD_TRAPPED, message);
+  if (code > 0 && code <= _NSIG && task.ptrace) sendSignal(code, task, false, { signo: code, code: SI_USER, pid: task.tracer?.tgid ?? 0 });
+  return fatalSignalPending(task);
 }
 
 /**

@@ -1,9 +1,12 @@
 import type { Task } from "../../../include/linux/sched.js";
 import { SI_MAX_SIZE } from "../../../include/uapi/signal.js";
-import { rtSigreturn, type ArchEntry, type UserRegs } from "../../../kernel/entry/common.js";
-import { copySiginfoToUser, setCurrentBlocked, type KSignal } from "../../../kernel/signal.js";
+import { rtSigreturn } from "../../../kernel/entry/common.js";
+import { copySiginfoToUser, setCurrentBlocked } from "../../../kernel/signal.js";
 import type { SyscallHandler } from "../../../include/linux/syscalls.js";
 import { SYSCALL_RISCV64 } from "../syscall_table.js";
+import type { ArchEntry } from "../../../include/linux/entry-common.js";
+import type { UserRegs } from "../../../include/linux/ptrace.js";
+import type { KSignal } from "../../../include/linux/sched/signal.js";
 
 /** scause of an environment call from U-mode (EXC_SYSCALL). */
 const EXC_SYSCALL = 8;
