@@ -6,8 +6,9 @@
  * reported to the tracer's wait() once, as (code << 8) | 0x7f, and lasts until the tracer
  * resumes the tracee with a signal to deliver (or 0), detaches, or kills it.
  *
- * The arch part (arch_ptrace(): registers, debug registers, single-step) is in
- * arch/<arch>/kernel/ptrace.ts, behind ArchPtrace.
+ * The stops themselves (ptrace_stop(), ptrace_notify(), ptrace_signal()) are in
+ * kernel/signal.ts, as in Linux. The arch part (arch_ptrace(): registers, debug registers,
+ * single-step) is in arch/<arch>/kernel/ptrace.ts, behind ArchPtrace.
  */
 import { TaskState, type Task } from "../include/linux/sched.js";
 import { SIGNAL_STOP_STOPPED } from "../include/linux/sched/signal.js";

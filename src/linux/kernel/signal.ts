@@ -371,6 +371,11 @@ function pgrpOrphaned(task: Task): boolean {
   return true;
 }
 
+/*
+ * The ptrace stops, here as in Linux's kernel/signal.c (kernel/ptrace.c links and resumes
+ * tracees; the stops are part of getting and acting on signals).
+ */
+
 /**
  * ptrace_stop(): the task stops in TASK_TRACED with `exitCode` for its tracer's wait, and the
  * tracer is told (SIGCHLD with `why`: CLD_TRAPPED, or CLD_STOPPED for a group stop). Returns

@@ -1,10 +1,10 @@
 import type { ArchEntry } from "../../include/linux/entry-common.js";
 import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, type UserRegs } from "../../include/linux/ptrace.js";
-import { fatalSignalPending } from "../../include/linux/sched/signal.js";
-import { PT_TRACESYSGOOD } from "../../include/uapi/ptrace.js";
 import { TaskState, type Task } from "../../include/linux/sched.js";
+import { fatalSignalPending, type KSignal } from "../../include/linux/sched/signal.js";
 import type { SyscallHandler } from "../../include/linux/syscalls.js";
 import { EINTR, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
+import { PT_TRACESYSGOOD } from "../../include/uapi/ptrace.js";
 import { CLD_TRAPPED, SA_RESTART, SI_USER, SIGKILL, SIGTRAP, TRAP_BRKPT, _NSIG } from "../../include/uapi/signal.js";
 import { doExit, never } from "../exit.js";
 import {
@@ -12,7 +12,6 @@ import {
   signalSetupDone,
 } from "../signal.js";
 import { sys_ni_syscall } from "../sys_ni.js";
-import type { KSignal } from "../../include/linux/sched/signal.js";
 
 /**
  * task_pt_regs(): the task's saved user registers, made on first need (a task that never
@@ -160,7 +159,7 @@ async function ptraceReportSyscall(task: Task, message: number): Promise<boolean
  * call to make (the tracer may have changed orig_rax), or -1 to skip it (the tracer set it to
  * -1, or the tracee is being killed); a skipped call returns what the return register holds.
  */
-export async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
+async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
   if (task.syscallTrace && (await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_ENTRY))) return -1;
   return arch.syscallNr(regs);
 }
@@ -170,7 +169,7 @@ export async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserR
  * user_single_step_report(): SIGTRAP TRAP_BRKPT at the return address; probe: si_code 1 after
  * stepping over `syscall`, DR6 untouched); otherwise the syscall-exit stop of PTRACE_SYSCALL.
  */
-export async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
+async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
   if (task.singleStep) forceSigFaultInfo(task, SIGTRAP, TRAP_BRKPT, regs.ip);
   else if (task.syscallTrace) await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_EXIT);
 }
