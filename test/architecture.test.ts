@@ -57,7 +57,7 @@ t.test("headers import no implementation", async (t) => {
   const headers = Object.keys(graph).filter((f) => f.startsWith("linux/include/"));
   t.ok(headers.length > 10, "the headers are in the graph");
   const wrong = headers.flatMap((h) => graph[h]!.filter((d) => !HEADER_MAY_IMPORT.some((re) => re.test(d))).map((d) => `${h} imports ${d}`));
-  t.same(wrong, []);
+  t.same(wrong, [], "no header imports kernel code");
 });
 
 t.test("the build model and the resolver import no handler", async (t) => {
@@ -101,7 +101,7 @@ t.test("resolving a syscall loads no handler module", async (t) => {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // tap's own loaders are not the resolver's
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8" });
-  t.equal(r.status, 0, r.stderr);
+  t.equal(r.status, 0, "the resolver ran", { stderr: r.stderr });
   t.match(r.stdout, "kernel/Makefile: obj-$(CONFIG_KCMP) += kcmp.o", "it resolved kcmp");
   const loaded = new Set(readFileSync(log, "utf8").split("\n").filter(Boolean).map((u) => fileURLToPath(u)));
   const distFile = (src: string) => join(root, "dist/src", src.replace(/\.ts$/, ".js"));
