@@ -17,6 +17,7 @@ import { defineTest } from "../dist/src/ltp/lib/tst_test.js";
 import { clean as cleanBody, linked, run as runBody, sys, type RunOptions } from "./harness/emulated.js";
 import { commitCreds, userCred } from "../dist/src/linux/kernel/cred.js";
 import { resolveSyscall } from "../dist/src/resolver/resolve.js";
+import { linkedHandler } from "../dist/src/linux/kernel/entry/syscall_table.js";
 import * as ltp from "../dist/src/ltp/index.js";
 
 /* ---- ABI constants, written out from the uapi headers (not imported from the code under test) ---- */
@@ -720,7 +721,7 @@ t.test("without an MMU: sys_fork is EINVAL, clone without CLONE_VM makes an empt
     const data = ltp.malloc(8);
     ltp.pokeInt(data, 1);
     // kernel/fork.c: sys_fork() is "can not support in nommu mode" -EINVAL (riscv64 has no number for it)
-    got.forkHandler = await kernel.linked.strong.get("fork").definition.handler(kernel.sched.current, 0, 0, 0, 0, 0, 0);
+    got.forkHandler = await linkedHandler(kernel.linked, "fork")(kernel.sched.current, 0, 0, 0, 0, 0, 0);
     // kernel/fork.c dup_mmap() for !CONFIG_MMU copies no areas: clone(SIGCHLD) succeeds with an mm of
     // none; the child addresses the same memory as its parent (no MMU to tell them apart).
     const parentMm = kernel.sched.current.mm;

@@ -6,7 +6,8 @@ import { KERNEL_OBJECTS } from "../dist/src/linux/kbuild/objects.js";
 import { LINUX_SYSCALL_DEFINITIONS } from "../dist/src/linux/kbuild/linux_syscalls.js";
 import { SYSCALL_64 } from "../dist/src/linux/arch/x86/syscall_64.js";
 import { SYSCALL_RISCV64 } from "../dist/src/linux/arch/riscv/syscall_table.js";
-import { COND_SYSCALLS } from "../dist/src/linux/kernel/sys_ni.js";
+import { COND_SYSCALLS, sys_ni_syscall } from "../dist/src/linux/kernel/sys_ni.js";
+import { sysCallTable } from "../dist/src/linux/kernel/entry/syscall_table.js";
 import { resolveAll, resolveSyscall } from "../dist/src/resolver/resolve.js";
 import { formatResolution } from "../dist/src/resolver/format.js";
 
@@ -45,16 +46,16 @@ t.test("the emulated objects are where Linux has them", async (t) => {
 });
 
 t.test("link: sys_ni_syscall everywhere, strong definitions of built objects override", async (t) => {
-  const minimal = link(loadConfig("minimal"));
-  const defconfig = link(loadConfig("defconfig"));
-  t.equal(minimal.handlers[312], minimal.sysNi, "kcmp stays sys_ni_syscall on minimal");
-  t.not(defconfig.handlers[312], defconfig.sysNi, "kcmp is linked on defconfig");
-  t.not(minimal.handlers[39], minimal.sysNi, "getpid is obj-y");
-  t.equal(minimal.handlers.length, 463, "x86_64's table ends at 462 (mseal)");
-  t.ok(minimal.handlers.every((h) => typeof h === "function"), "every slot is filled");
-  t.equal(minimal.handlers[1000], undefined, "past the end: the kernel falls back to sys_ni_syscall");
-  const broken = link(loadConfig("defconfig"), { omit: ["kcmp"] });
-  t.equal(broken.handlers[312], broken.sysNi);
+  const minimal = sysCallTable(link(loadConfig("minimal")));
+  const defconfig = sysCallTable(link(loadConfig("defconfig")));
+  t.equal(minimal[312], sys_ni_syscall, "kcmp stays sys_ni_syscall on minimal");
+  t.not(defconfig[312], sys_ni_syscall, "kcmp is linked on defconfig");
+  t.not(minimal[39], sys_ni_syscall, "getpid is obj-y");
+  t.equal(minimal.length, 463, "x86_64's table ends at 462 (mseal)");
+  t.ok(minimal.every((h) => typeof h === "function"), "every slot is filled");
+  t.equal(minimal[1000], undefined, "past the end: the kernel falls back to sys_ni_syscall");
+  const broken = sysCallTable(link(loadConfig("defconfig"), { omit: ["kcmp"] }));
+  t.equal(broken[312], sys_ni_syscall);
 });
 
 t.test("resolve: categories and evidence", async (t) => {

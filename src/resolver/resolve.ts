@@ -4,7 +4,7 @@ import { conditionHolds, entryName, isBuilt, type LinkedKernel } from "../linux/
 import { LINUX_SYSCALL_DEFINITIONS, type LinuxSyscallDefinition } from "../linux/kbuild/linux_syscalls.js";
 import { KERNEL_OBJECTS } from "../linux/kbuild/objects.js";
 import type { KernelObject, SyscallDefinition } from "../linux/kbuild/object.js";
-import { COND_SYSCALLS } from "../linux/kernel/sys_ni.js";
+import { COND_SYSCALLS } from "../linux/kernel/sys_ni_cond.js";
 import { configLine, explainSymbol, selectSummary } from "./explain_config.js";
 
 /**

@@ -1,10 +1,10 @@
 import type { Arch } from "./arch.js";
-import type { ArchEntry } from "../kernel/entry/common.js";
 import { X86_64_ENTRY } from "./x86/kernel/signal_64.js";
 import { RISCV64_ENTRY } from "./riscv/kernel/signal.js";
 import { X86_PTRACE } from "./x86/kernel/ptrace.js";
 import { RISCV_PTRACE } from "./riscv/kernel/ptrace.js";
-import type { ArchPtrace } from "../kernel/ptrace.js";
+import type { ArchEntry } from "../include/linux/entry-common.js";
+import type { ArchPtrace } from "../include/linux/ptrace.js";
 
 const ENTRIES: Readonly<Record<string, ArchEntry>> = { x86_64: X86_64_ENTRY, riscv64: RISCV64_ENTRY };
 

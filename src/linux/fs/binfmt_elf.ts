@@ -1,6 +1,7 @@
 import type { Arch } from "../arch/arch.js";
+import type { MmStruct } from "../include/linux/mm_types.js";
 import {
-  MmStruct, PAGE_SIZE, VM_ACCOUNT, VM_GROWSDOWN, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE,
+  PAGE_SIZE, VM_ACCOUNT, VM_GROWSDOWN, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE,
 } from "../mm/mm.js";
 
 /** What execve() is given: the argument vector and the environment. */

@@ -5,10 +5,10 @@ import {
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC, O_APPEND,
   O_DIRECT, O_NDELAY, O_NOATIME, O_NONBLOCK, S_IFIFO, S_IFMT,
 } from "../include/uapi/fcntl.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { allocFd, fdInstall } from "./file.js";
-import { FMODE_CAN_ODIRECT, type File } from "./file_table.js";
 import { pipeFcntl } from "./pipe.js";
+import { FMODE_CAN_ODIRECT, type File } from "../include/linux/fs.js";
 
 /** The status flags F_SETFL may change; the rest of f_flags stays. */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME;
@@ -62,7 +62,4 @@ function fcntl(task: Task, fd: number, cmd: number, arg: number): number {
   }
 }
 
-export const fs_fcntl_c = kernelObject("fs/fcntl.c", [
-  SYSCALL_DEFINE(3, "fcntl", (task, a0, a1, a2) => fcntl(task, a0 >>> 0, a1 >>> 0, a2),
-    "descriptor and status flags (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL) and pipe sizes (F_GETPIPE_SZ, F_SETPIPE_SZ) only; other commands answer EINVAL"),
-]);
+export const sys_fcntl: SyscallHandler = (task, a0, a1, a2) => fcntl(task, a0 >>> 0, a1 >>> 0, a2);

@@ -2,9 +2,9 @@ import type { Task } from "../include/linux/sched.js";
 import { nofileLimit } from "../include/linux/sched/signal.js";
 import { EBADF, EINVAL, EMFILE } from "../include/uapi/errno.js";
 import { O_CLOEXEC } from "../include/uapi/fcntl.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
-import type { File } from "./file_table.js";
-import type { FilesStruct } from "./fdtable.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
+import type { File } from "../include/linux/fs.js";
+import type { FilesStruct } from "../include/linux/fdtable.js";
 
 /**
  * The descriptor alloc_fd() would hand out: the lowest free one >= start and below
@@ -95,21 +95,19 @@ function dup3(task: Task, oldfd: number, newfd: number, flags: number): number {
   return doDup2(task, file, newfd, flags);
 }
 
-export const fs_file_c = kernelObject("fs/file.c", [
-  SYSCALL_DEFINE(1, "dup", (task, a0) => {
-    const file = task.files!.get(a0 >>> 0);
-    if (!file) return -EBADF;
-    const fd = allocFd(task, 0);
-    if (fd < 0) return fd;
-    file.count++;
-    fdInstall(task.files!, fd, file, false);
-    return fd;
-  }),
-  SYSCALL_DEFINE(2, "dup2", (task, a0, a1) => {
-    const oldfd = a0 >>> 0, newfd = a1 >>> 0;
-    // dup2(fd, fd) checks that fd is open and returns it (fs/file.c, SYSCALL_DEFINE2(dup2)).
-    if (oldfd === newfd) return task.files!.get(oldfd) ? newfd : -EBADF;
-    return dup3(task, oldfd, newfd, 0);
-  }),
-  SYSCALL_DEFINE(3, "dup3", (task, a0, a1, a2) => dup3(task, a0 >>> 0, a1 >>> 0, a2 | 0)),
-]);
+export const sys_dup: SyscallHandler = (task, a0) => {
+  const file = task.files!.get(a0 >>> 0);
+  if (!file) return -EBADF;
+  const fd = allocFd(task, 0);
+  if (fd < 0) return fd;
+  file.count++;
+  fdInstall(task.files!, fd, file, false);
+  return fd;
+};
+export const sys_dup2: SyscallHandler = (task, a0, a1) => {
+  const oldfd = a0 >>> 0, newfd = a1 >>> 0;
+  // dup2(fd, fd) checks that fd is open and returns it (fs/file.c, SYSCALL_DEFINE2(dup2)).
+  if (oldfd === newfd) return task.files!.get(oldfd) ? newfd : -EBADF;
+  return dup3(task, oldfd, newfd, 0);
+};
+export const sys_dup3: SyscallHandler = (task, a0, a1, a2) => dup3(task, a0 >>> 0, a1 >>> 0, a2 | 0);

@@ -1,18 +1,10 @@
+import type * as fs from "../include/linux/fs.js";
+import type { FileOperations, InodeOwner } from "../include/linux/fs.js";
 import type { Task } from "../include/linux/sched.js";
 import { S_IFDIR, S_IFMT, S_IFREG } from "../include/uapi/fcntl.js";
-import { newEncodeDev } from "../include/uapi/stat.js";
-import { shmemFileOperations } from "../mm/shmem.js";
-import type { FileOperations } from "./file_table.js";
 import { noOpenFops, simpleDirOperations } from "./libfs.js";
 
 const PAGE_SIZE = 4096;
-
-/** Who made an inode, and when (the machine's clock: nanoseconds since boot). */
-export interface InodeOwner {
-  readonly uid: number;
-  readonly gid: number;
-  readonly now: number;
-}
 
 const ROOT_OWNER: InodeOwner = { uid: 0, gid: 0, now: 0 };
 
@@ -21,42 +13,31 @@ export function ownerOf(task: Task): InodeOwner {
   return { uid: task.cred.fsuid, gid: task.cred.fsgid, now: task.kernel.sched.now };
 }
 
-/**
- * An inode of an in-memory filesystem: regular files keep their bytes in pages (a page never
- * written is a hole: it reads as zeros and takes no room), directories their entries by name,
- * FIFOs the pipe their opens share while any is open.
- */
-export class Inode {
-  readonly entries: Map<string, Inode> | null;
-  /** The pages of a regular file by index. */
+/** An inode of the in-memory filesystems (include/linux/fs.ts says what each field is). */
+export class Inode implements fs.Inode {
+  readonly entries: Map<string, fs.Inode> | null;
   readonly pages = new Map<number, Uint8Array>();
   size = 0;
   nlink: number;
-  /** i_rdev of a device node (a user dev_t). */
   rdev = 0;
   uid: number;
   gid: number;
-  /** Times in nanoseconds. */
   atime: number;
   mtime: number;
   ctime: number;
-  /** i_fop: what opening it gives. */
-  fop: FileOperations;
-  /** i_pipe: the pipe of a FIFO while it is open (fs/pipe.ts owns it). */
   pipe: unknown = null;
-  /** Open files referring to it: an unlinked inode lives on until the last is closed. */
   openFiles = 0;
-  /** S_DEAD: a removed directory, where nothing can be created any more. */
   dead = false;
   private evicted = false;
 
   constructor(
-    readonly sb: SuperBlock,
+    readonly sb: fs.SuperBlock,
     readonly ino: number,
     public mode: number,
-    /** The directory holding it; the root is its own parent. */
-    public parent: Inode | null,
-    owner: InodeOwner = ROOT_OWNER,
+    public parent: fs.Inode | null,
+    owner: InodeOwner,
+    /** i_fop, as the filesystem sets it for the inode's type. */
+    public fop: FileOperations,
   ) {
     const type = mode & S_IFMT;
     this.entries = type === S_IFDIR ? new Map() : null;
@@ -64,7 +45,6 @@ export class Inode {
     this.uid = owner.uid;
     this.gid = owner.gid;
     this.atime = this.mtime = this.ctime = owner.now;
-    this.fop = type === S_IFDIR ? simpleDirOperations : type === S_IFREG ? shmemFileOperations : noOpenFops;
   }
 
   get isDir(): boolean {
@@ -75,7 +55,6 @@ export class Inode {
     return (this.mode & S_IFMT) === S_IFREG;
   }
 
-  /** The bytes [pos, pos+len) of a regular file (zeros in holes and past the end). */
   readAt(pos: number, len: number): Uint8Array {
     const out = new Uint8Array(len);
     for (let done = 0; done < len; ) {
@@ -89,7 +68,6 @@ export class Inode {
     return out;
   }
 
-  /** Stores `data` at pos, allocating the pages it touches; the size grows to cover it. */
   writeAt(pos: number, data: Uint8Array): void {
     for (let done = 0; done < data.length; ) {
       const a = pos + done;
@@ -107,7 +85,6 @@ export class Inode {
     this.size = Math.max(this.size, pos + data.length);
   }
 
-  /** Sets the size: pages past it go, the tail of the last one is zeroed. */
   truncate(len: number): void {
     for (const index of [...this.pages.keys()]) {
       if (index * PAGE_SIZE >= len) this.dropPage(index);
@@ -121,7 +98,6 @@ export class Inode {
     if (this.pages.delete(index)) this.sb.usedPages--;
   }
 
-  /** The last link and the last open file are gone: the inode and its pages are freed (evict()). */
   maybeEvict(): void {
     if (this.nlink > 0 || this.openFiles > 0 || this.evicted) return;
     this.evicted = true;
@@ -130,39 +106,27 @@ export class Inode {
   }
 }
 
-/** The parts of a super_block the in-memory filesystems keep. */
-export class SuperBlock {
+/** A super_block of the in-memory filesystems. */
+export class SuperBlock implements fs.SuperBlock {
   private nextIno = 1;
-  /** Inodes in use, and pages of file data held (what statfs() reports as used). */
   inodes = 0;
   usedPages = 0;
 
   constructor(
-    /** s_dev as user space sees it. */
     readonly dev: number,
   ) {}
 
-  newInode(mode: number, parent: Inode | null, owner?: InodeOwner): Inode {
+  newInode(mode: number, parent: fs.Inode | null, owner: InodeOwner = ROOT_OWNER): fs.Inode {
     this.inodes++;
-    return new Inode(this, this.nextIno++, mode, parent, owner);
+    return new Inode(this, this.nextIno++, mode, parent, owner, this.fileOperations(mode));
   }
-}
 
-/**
- * The root filesystem: what an initramfs boot leaves mounted at /, with a world-writable,
- * sticky /tmp. It is tmpfs where the configuration has CONFIG_SHMEM and ramfs (or tmpfs built
- * on ramfs's code, which behaves the same) where it does not; mm/shmem.ts holds the
- * differences. Its device number is the first anonymous one, 0:1 (anonymous superblocks take
- * minors from 1 in mount order; the rootfs is among the first a boot mounts).
- */
-export class RamFs extends SuperBlock {
-  readonly root: Inode;
-
-  constructor() {
-    super(newEncodeDev(0, 1));
-    this.root = this.newInode(S_IFDIR | 0o755, null);
-    this.root.parent = this.root;
-    this.root.entries!.set("tmp", this.newInode(S_IFDIR | 0o1777, this.root));
-    this.root.nlink++;
+  /**
+   * The operations an inode of this filesystem opens with (what its get_inode() sets as
+   * i_fop): simple_dir_operations for directories; nothing to open for the rest (device nodes
+   * have no driver; FIFOs and pipes get theirs when opened).
+   */
+  protected fileOperations(mode: number): FileOperations {
+    return (mode & S_IFMT) === S_IFDIR ? simpleDirOperations : noOpenFops;
   }
 }

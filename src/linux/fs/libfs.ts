@@ -1,7 +1,7 @@
 import type { Task } from "../include/linux/sched.js";
 import { EINVAL, EISDIR, ENXIO } from "../include/uapi/errno.js";
 import { SEEK_CUR, SEEK_SET } from "../include/uapi/fcntl.js";
-import type { File, FileOperations } from "./file_table.js";
+import type { File, FileOperations } from "../include/linux/fs.js";
 
 /**
  * dcache_dir_lseek(): a directory's position counts entries; SEEK_SET and SEEK_CUR only, never

@@ -6,11 +6,12 @@ import {
   AT_FDCWD, AT_REMOVEDIR, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
 } from "../include/uapi/fcntl.js";
 import { newDecodeDev, newEncodeDev } from "../include/uapi/stat.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_MKNOD } from "../kernel/cred.js";
 import { strncpyFromUser } from "../mm/mm.js";
-import { ownerOf, type Inode } from "./inode.js";
+import { ownerOf } from "./inode.js";
 import { pipefifoFops } from "./pipe.js";
+import type { Inode } from "../include/linux/fs.js";
 
 /** include/uapi/linux/limits.h */
 export const PATH_MAX = 4096;
@@ -232,15 +233,11 @@ function unlinkatFlags(task: Task, dfd: number, pathname: number, flag: number):
   return flag & AT_REMOVEDIR ? rmdir(task, dfd, pathname) : unlinkat(task, dfd, pathname);
 }
 
-export const fs_namei_c = kernelObject("fs/namei.c", [
-  SYSCALL_DEFINE(3, "mkdirat", (task, a0, a1, a2) => mkdirat(task, a0 | 0, a1, a2 >>> 0)),
-  SYSCALL_DEFINE(2, "mkdir", (task, a0, a1) => mkdirat(task, AT_FDCWD, a0, a1 >>> 0)),
-  // umode_t mode: the low 16 bits of the register.
-  SYSCALL_DEFINE(4, "mknodat", (task, a0, a1, a2, a3) => mknodat(task, a0 | 0, a1, a2 & 0xffff, a3 >>> 0),
-    "device nodes are made, but no driver is registered: opening one is ENXIO"),
-  SYSCALL_DEFINE(3, "mknod", (task, a0, a1, a2) => mknodat(task, AT_FDCWD, a0, a1 & 0xffff, a2 >>> 0),
-    "device nodes are made, but no driver is registered: opening one is ENXIO"),
-  SYSCALL_DEFINE(3, "unlinkat", (task, a0, a1, a2) => unlinkatFlags(task, a0 | 0, a1, a2 | 0)),
-  SYSCALL_DEFINE(1, "unlink", (task, a0) => unlinkat(task, AT_FDCWD, a0)),
-  SYSCALL_DEFINE(1, "rmdir", (task, a0) => rmdir(task, AT_FDCWD, a0)),
-]);
+export const sys_mkdirat: SyscallHandler = (task, a0, a1, a2) => mkdirat(task, a0 | 0, a1, a2 >>> 0);
+export const sys_mkdir: SyscallHandler = (task, a0, a1) => mkdirat(task, AT_FDCWD, a0, a1 >>> 0);
+// umode_t mode: the low 16 bits of the register.
+export const sys_mknodat: SyscallHandler = (task, a0, a1, a2, a3) => mknodat(task, a0 | 0, a1, a2 & 0xffff, a3 >>> 0);
+export const sys_mknod: SyscallHandler = (task, a0, a1, a2) => mknodat(task, AT_FDCWD, a0, a1 & 0xffff, a2 >>> 0);
+export const sys_unlinkat: SyscallHandler = (task, a0, a1, a2) => unlinkatFlags(task, a0 | 0, a1, a2 | 0);
+export const sys_unlink: SyscallHandler = (task, a0) => unlinkat(task, AT_FDCWD, a0);
+export const sys_rmdir: SyscallHandler = (task, a0) => rmdir(task, AT_FDCWD, a0);

@@ -4,10 +4,10 @@ import {
   AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_RDONLY, O_TRUNC,
   O_WRONLY, S_IFIFO, S_IFMT, S_IFREG, __O_TMPFILE,
 } from "../include/uapi/fcntl.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { allocFd, closeFd, discardFile, fdInstall, fput, reserveFd, unreserveFd } from "./file.js";
-import { File, FMODE_CAN_ODIRECT } from "./file_table.js";
 import { createInode, getname, lookupLast, pathLookup, pathParent } from "./namei.js";
+import { File, FMODE_CAN_ODIRECT } from "../include/linux/fs.js";
 
 /**
  * do_dentry_open()'s end: the file's ->open() decided (an error undoes the open without a
@@ -89,19 +89,17 @@ function doSysOpen(task: Task, dfd: number, filename: number, flags: number, mod
   });
 }
 
-export const fs_open_c = kernelObject("fs/open.c", [
-  // x86_64 forces O_LARGEFILE on open()/openat() (force_o_largefile()).
-  SYSCALL_DEFINE(3, "open", (task, a0, a1, a2) => doSysOpen(task, AT_FDCWD, a0, (a1 | 0) | O_LARGEFILE, a2 >>> 0)),
-  SYSCALL_DEFINE(4, "openat", (task, a0, a1, a2, a3) => doSysOpen(task, a0 | 0, a1, (a2 | 0) | O_LARGEFILE, a3 >>> 0)),
-  SYSCALL_DEFINE(2, "creat", (task, a0, a1) => doSysOpen(task, AT_FDCWD, a0, O_CREAT | O_WRONLY | O_TRUNC | O_LARGEFILE, a1 >>> 0)),
-  SYSCALL_DEFINE(1, "close", (task, a0) => closeFd(task.files!, a0 >>> 0)),
-  SYSCALL_DEFINE(1, "chdir", (task, a0) => {
-    const path = getname(task, a0);
-    if (typeof path === "number") return path;
-    const inode = pathLookup(task, AT_FDCWD, path);
-    if (typeof inode === "number") return inode;
-    if (!inode.isDir) return -ENOTDIR;
-    task.fs!.pwd = inode;
-    return 0;
-  }),
-]);
+// x86_64 forces O_LARGEFILE on open()/openat() (force_o_largefile()).
+export const sys_open: SyscallHandler = (task, a0, a1, a2) => doSysOpen(task, AT_FDCWD, a0, (a1 | 0) | O_LARGEFILE, a2 >>> 0);
+export const sys_openat: SyscallHandler = (task, a0, a1, a2, a3) => doSysOpen(task, a0 | 0, a1, (a2 | 0) | O_LARGEFILE, a3 >>> 0);
+export const sys_creat: SyscallHandler = (task, a0, a1) => doSysOpen(task, AT_FDCWD, a0, O_CREAT | O_WRONLY | O_TRUNC | O_LARGEFILE, a1 >>> 0);
+export const sys_close: SyscallHandler = (task, a0) => closeFd(task.files!, a0 >>> 0);
+export const sys_chdir: SyscallHandler = (task, a0) => {
+  const path = getname(task, a0);
+  if (typeof path === "number") return path;
+  const inode = pathLookup(task, AT_FDCWD, path);
+  if (typeof inode === "number") return inode;
+  if (!inode.isDir) return -ENOTDIR;
+  task.fs!.pwd = inode;
+  return 0;
+};

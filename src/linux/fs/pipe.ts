@@ -1,4 +1,4 @@
-import type { Kernel } from "../init/main.js";
+import type { Kernel } from "../include/linux/sched.js";
 import type { Task } from "../include/linux/sched.js";
 import { signalPending } from "../include/linux/sched/signal.js";
 import { WaitQueueHead } from "../include/linux/wait.js";
@@ -8,13 +8,13 @@ import {
 } from "../include/uapi/fcntl.js";
 import { SIGPIPE } from "../include/uapi/signal.js";
 import { newEncodeDev } from "../include/uapi/stat.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../kernel/cred.js";
 import { sendSignal } from "../kernel/signal.js";
-import type { IovIter } from "../lib/iov_iter.js";
 import { allocFd, fdInstall, fput } from "./file.js";
-import { File, FMODE_READ, FMODE_WRITE, type FileOperations } from "./file_table.js";
-import { ownerOf, SuperBlock, type Inode } from "./inode.js";
+import { ownerOf, SuperBlock } from "./inode.js";
+import type { IovIter } from "../include/linux/uio.js";
+import { File, FMODE_READ, FMODE_WRITE, type FileOperations, type Inode } from "../include/linux/fs.js";
 
 const PAGE_SIZE = 4096;
 /** PIPE_DEF_BUFFERS: a new pipe holds 16 pages (64 KiB); PIPE_MIN_DEF_BUFFERS when its user has too many. */
@@ -516,8 +516,5 @@ export function pipeFcntl(task: Task, file: File, cmd: number, arg: number): num
   return -EINVAL;
 }
 
-export const fs_pipe_c = kernelObject("fs/pipe.c", [
-  SYSCALL_DEFINE(2, "pipe2", (task, a0, a1) => doPipe2(task, a0, a1 | 0),
-    "O_NOTIFICATION_PIPE (with CONFIG_WATCH_QUEUE) makes a pipe nothing can write, but no watch can be set on it: nothing is ever posted"),
-  SYSCALL_DEFINE(1, "pipe", (task, a0) => doPipe2(task, a0, 0)),
-]);
+export const sys_pipe2: SyscallHandler = (task, a0, a1) => doPipe2(task, a0, a1 | 0);
+export const sys_pipe: SyscallHandler = (task, a0) => doPipe2(task, a0, 0);

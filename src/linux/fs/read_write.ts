@@ -1,13 +1,10 @@
 import type { Task } from "../include/linux/sched.js";
 import { EBADF, EFAULT, EINVAL, ESPIPE } from "../include/uapi/errno.js";
 import { SEEK_HOLE, UIO_MAXIOV } from "../include/uapi/fcntl.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { IovIter } from "../lib/iov_iter.js";
 import { ulong } from "../mm/util.js";
-import {
-  FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM,
-  FMODE_WRITE, type File, type Kiocb,
-} from "./file_table.js";
+import { FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM, FMODE_WRITE, type File, type Kiocb } from "../include/linux/fs.js";
 
 /**
  * fs/read_write.c: the syscall layer of reads, writes and seeks. It finds the file, checks its
@@ -175,14 +172,11 @@ function lseek(task: Task, fd: number, offset: number, whence: number): number {
 }
 
 /** What the writes leave out. */
-const NO_ENOSPC = "the in-memory filesystem never fills up: tmpfs's size= limit (ENOSPC) is not enforced";
 
-export const fs_read_write_c = kernelObject("fs/read_write.c", [
-  SYSCALL_DEFINE(3, "read", (task, a0, a1, a2) => ksysRw(task, a0 >>> 0, false, ulong(a1), ulong(a2))),
-  SYSCALL_DEFINE(3, "write", (task, a0, a1, a2) => ksysRw(task, a0 >>> 0, true, ulong(a1), ulong(a2)), NO_ENOSPC),
-  SYSCALL_DEFINE(4, "pread64", (task, a0, a1, a2, a3) => ksysPrw(task, a0 >>> 0, false, ulong(a1), ulong(a2), loff(a3))),
-  SYSCALL_DEFINE(4, "pwrite64", (task, a0, a1, a2, a3) => ksysPrw(task, a0 >>> 0, true, ulong(a1), ulong(a2), loff(a3)), NO_ENOSPC),
-  SYSCALL_DEFINE(3, "readv", (task, a0, a1, a2) => doRwv(task, a0 >>> 0, false, ulong(a1), a2)),
-  SYSCALL_DEFINE(3, "writev", (task, a0, a1, a2) => doRwv(task, a0 >>> 0, true, ulong(a1), a2), NO_ENOSPC),
-  SYSCALL_DEFINE(3, "lseek", (task, a0, a1, a2) => lseek(task, a0 >>> 0, loff(a1), a2 >>> 0)),
-]);
+export const sys_read: SyscallHandler = (task, a0, a1, a2) => ksysRw(task, a0 >>> 0, false, ulong(a1), ulong(a2));
+export const sys_write: SyscallHandler = (task, a0, a1, a2) => ksysRw(task, a0 >>> 0, true, ulong(a1), ulong(a2));
+export const sys_pread64: SyscallHandler = (task, a0, a1, a2, a3) => ksysPrw(task, a0 >>> 0, false, ulong(a1), ulong(a2), loff(a3));
+export const sys_pwrite64: SyscallHandler = (task, a0, a1, a2, a3) => ksysPrw(task, a0 >>> 0, true, ulong(a1), ulong(a2), loff(a3));
+export const sys_readv: SyscallHandler = (task, a0, a1, a2) => doRwv(task, a0 >>> 0, false, ulong(a1), a2);
+export const sys_writev: SyscallHandler = (task, a0, a1, a2) => doRwv(task, a0 >>> 0, true, ulong(a1), a2);
+export const sys_lseek: SyscallHandler = (task, a0, a1, a2) => lseek(task, a0 >>> 0, loff(a1), a2 >>> 0);

@@ -1,20 +1,13 @@
-import type { Task } from "../include/linux/sched.js";
 import { LINUX_SYSCALL_DEFINITIONS } from "./linux_syscalls.js";
 
 /**
- * A system call handler: the body of a SYSCALL_DEFINEn. Arguments arrive as the raw register
- * values (unused ones are 0); the handler converts them to the C types it declares. It returns
- * the value or a negative errno, synchronously unless it has to block.
+ * One SYSCALL_DEFINEn of an emulated source file, as the build model knows it: its name and
+ * arity. The handler itself is code of the file's kernel module, bound to this name in
+ * kernel/entry/syscall_table.ts; the build model never loads it.
  */
-export type SyscallHandler = (
-  task: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
-) => number | Promise<number>;
-
-/** One SYSCALL_DEFINEn of an emulated source file. */
-export interface SyscallDefinition {
-  readonly name: string;
+export interface SyscallDefinition<Name extends string = string> {
+  readonly name: Name;
   readonly nargs: number;
-  readonly handler: SyscallHandler;
   /**
    * Set when the emulation leaves part of the call out (gVisor's "partially supported"):
    * what it does not do. The resolver shows it; testcases that need the missing part cite it.
@@ -26,9 +19,9 @@ export interface SyscallDefinition {
  * An emulated source file as kbuild sees it: its path in the Linux tree, the Makefile rule
  * that builds its object, and the system calls it defines.
  */
-export interface KernelObject {
+export interface KernelObject<Path extends string = string, Name extends string = string> {
   /** "kernel/kcmp.c" */
-  readonly path: string;
+  readonly path: Path;
   /** "kernel/Makefile" */
   readonly makefile: string;
   /** The rule as written: "obj-$(CONFIG_KCMP) += kcmp.o" */
@@ -39,14 +32,12 @@ export interface KernelObject {
   readonly dirConditions: readonly string[];
   /** Set for arch/<arch>/ files: the arch directory (x86, riscv). */
   readonly archDir: string | null;
-  readonly syscalls: readonly SyscallDefinition[];
+  readonly syscalls: readonly SyscallDefinition<Name>[];
 }
 
-/** SYSCALL_DEFINEn(name, ...): declares a handler with its arity. */
-export function SYSCALL_DEFINE(
-  nargs: number, name: string, handler: SyscallHandler, partial?: string,
-): SyscallDefinition {
-  return partial === undefined ? { name, nargs, handler } : { name, nargs, handler, partial };
+/** SYSCALL_DEFINEn(name, ...): a definition with its arity, and what it leaves out if anything. */
+export function SYSCALL_DEFINE<const Name extends string>(nargs: number, name: Name, partial?: string): SyscallDefinition<Name> {
+  return partial === undefined ? { name, nargs } : { name, nargs, partial };
 }
 
 /**
@@ -54,7 +45,9 @@ export function SYSCALL_DEFINE(
  * tree's metadata by the file's path, so an emulated kernel/kcmp.c is built exactly when
  * Linux builds kernel/kcmp.o.
  */
-export function kernelObject(path: string, syscalls: readonly SyscallDefinition[]): KernelObject {
+export function kernelObject<const Path extends string, const Name extends string>(
+  path: Path, syscalls: readonly SyscallDefinition<Name>[],
+): KernelObject<Path, Name> {
   const linux = LINUX_SYSCALL_DEFINITIONS.find((d) => d.file === path);
   if (!linux) throw new Error(`${path}: no SYSCALL_DEFINE of Linux 6.12 lives in this file`);
   for (const s of syscalls) {

@@ -1,12 +1,5 @@
+import type { Cred } from "../include/linux/cred.js";
 import type { Task } from "../include/linux/sched.js";
-
-/** struct cred: the identity a task acts with. */
-export interface Cred {
-  readonly uid: number; readonly euid: number; readonly suid: number; readonly fsuid: number;
-  readonly gid: number; readonly egid: number; readonly sgid: number; readonly fsgid: number;
-  /** Effective capabilities, as a set of CAP_* numbers. */
-  readonly capEffective: ReadonlySet<number>;
-}
 
 /** include/uapi/linux/capability.h */
 export const CAP_KILL = 5, CAP_MKNOD = 27, CAP_IPC_LOCK = 14, CAP_SYS_RAWIO = 17, CAP_SYS_PTRACE = 19, CAP_SYS_ADMIN = 21,

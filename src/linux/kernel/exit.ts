@@ -11,10 +11,11 @@ import {
   __WNOTHREAD,
 } from "../include/uapi/wait.js";
 import { exitFiles } from "../fs/file.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { PROT_WRITE, putUserInt } from "../mm/mm.js";
-import { sendSignal } from "./signal.js";
-import { exitPtrace, ptraceEvent, ptraceReparented, ptraceUnlink } from "./ptrace.js";
+import { ptraceEvent, sendSignal, setGroupExit, wakeWaiters } from "./signal.js";
+import { exitPtrace, ptraceUnlink } from "./ptrace.js";
+import { ptraceReparented } from "../include/linux/ptrace.js";
 import { PTRACE_EVENT_EXIT, ptEvent } from "../include/uapi/ptrace.js";
 
 /**
@@ -24,14 +25,6 @@ import { PTRACE_EVENT_EXIT, ptEvent } from "../include/uapi/ptrace.js";
  */
 export function never(): Promise<never> {
   return new Promise<never>(() => {});
-}
-
-/** __wake_up_parent(): every task of the parent's group asleep in a wait. */
-export function wakeWaiters(parent: Task): void {
-  const waiters = parent.signal.waitChldexit;
-  if (!waiters) return;
-  for (const t of waiters) parent.kernel.sched.wake(t);
-  waiters.length = 0;
 }
 
 /** thread_group_empty(): the leader is the only task of its group left. */
@@ -185,7 +178,7 @@ function exitTask(task: Task, status: number): void {
  * Kills every other live thread of the group with `status` (zap_other_threads() and their
  * exits): they are taken off the CPU and exit where they stand.
  */
-export function zapThreads(task: Task, status: number): void {
+function zapThreads(task: Task, status: number): void {
   const signal = task.signal;
   signal.flags |= SIGNAL_GROUP_EXIT;
   signal.groupExitCode = status;
@@ -195,7 +188,7 @@ export function zapThreads(task: Task, status: number): void {
 }
 
 /** Ends a task that is not running: it is taken off the CPU and exits where it stands. */
-export function killTask(t: Task, status: number): void {
+function killTask(t: Task, status: number): void {
   t.kernel.sched.dequeue(t);
   exitTask(t, status);
 }
@@ -205,6 +198,14 @@ export function doGroupExit(task: Task, status: number): Promise<never> {
   zapThreads(task, status);
   return doExit(task, status);
 }
+
+/** A thread group that is not running dies: every thread exits where it stands (a fatal signal from another). */
+function killGroup(victim: Task, status: number): void {
+  zapThreads(victim, status);
+  killTask(victim, status);
+}
+
+setGroupExit({ doGroupExit, killGroup });
 
 /** The selection of one wait: P_ALL, a pid, or a process group, and the options. */
 interface WaitOpts {
@@ -413,11 +414,7 @@ async function waitid(task: Task, which: number, upid: number, infop: number, op
   return err;
 }
 
-export const kernel_exit_c = kernelObject("kernel/exit.c", [
-  SYSCALL_DEFINE(1, "exit", (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8)),
-  SYSCALL_DEFINE(1, "exit_group", (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8)),
-  SYSCALL_DEFINE(4, "wait4", (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3),
-    "rusage is stored as zeros (no accounting)"),
-  SYSCALL_DEFINE(5, "waitid", (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4),
-    "rusage is stored as zeros (no accounting); P_PIDFD: no pidfds (EBADF)"),
-]);
+export const sys_exit: SyscallHandler = (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8);
+export const sys_exit_group: SyscallHandler = (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8);
+export const sys_wait4: SyscallHandler = (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3);
+export const sys_waitid: SyscallHandler = (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4);

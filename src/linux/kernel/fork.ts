@@ -9,10 +9,11 @@ import {
   CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VFORK, CLONE_VM, CSIGNAL,
 } from "../include/uapi/sched.js";
 import { SIG_IGN, SIGCHLD, _NSIG } from "../include/uapi/signal.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { PAGE_SIZE, putUserInt, VM_ACCOUNT } from "../mm/mm.js";
 import { vmEnoughMemory } from "../mm/util.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_CHECKPOINT_RESTORE } from "./cred.js";
+import { enterUserMode } from "./entry/common.js";
 
 /** What kernel_clone() is asked for (struct kernel_clone_args, the parts used here). */
 export interface CloneArgs {
@@ -147,6 +148,15 @@ function flushSignalHandlers(sighand: SighandStruct): void {
   }
 }
 
+/**
+ * wake_up_new_task(): a task created by fork/clone becomes runnable; it enters user mode
+ * (its entry) when first picked.
+ */
+function wakeUpNewTask(task: Task): void {
+  task.resume = () => queueMicrotask(() => enterUserMode(task));
+  task.kernel.sched.enqueue(task);
+}
+
 /** kernel_clone(): creates the child and lets it run; a vfork parent waits for it to exit. */
 export function kernelClone(current: Task, args: CloneArgs): number | Promise<number> {
   const entry = current.childEntry;
@@ -155,7 +165,7 @@ export function kernelClone(current: Task, args: CloneArgs): number | Promise<nu
   if (typeof child === "number") return child;
   // The parent's tid pointer is written after the fork; a bad one is ignored (kernel_clone()).
   if ((args.flags >>> 0) & CLONE_PARENT_SETTID) putUserInt(current.mm!, args.parentTid, child.pid);
-  current.kernel.wakeUpNewTask(child);
+  wakeUpNewTask(child);
   if (!((args.flags >>> 0) & CLONE_VFORK)) return child.pid;
   child.vforkParent = current;
   return (async () => {
@@ -226,26 +236,24 @@ function clone3(task: Task, uargs: number, size: number): number | Promise<numbe
   });
 }
 
-export const kernel_fork_c = kernelObject("kernel/fork.c", [
-  SYSCALL_DEFINE(0, "fork", (task) =>
-    // "can not support in nommu mode" (kernel/fork.c); clone() without CLONE_VM is allowed there.
-    task.kernel.mmu
-      ? kernelClone(task, { flags: 0, exitSignal: SIGCHLD, parentTid: 0, childTid: 0 })
-      : -EINVAL),
-  SYSCALL_DEFINE(0, "vfork", (task) =>
-    kernelClone(task, { flags: CLONE_VFORK | CLONE_VM, exitSignal: SIGCHLD, parentTid: 0, childTid: 0 })),
-  // x86_64 and riscv64 use the plain argument order (no CONFIG_CLONE_BACKWARDS*):
-  // clone(flags, newsp, parent_tidptr, child_tidptr, tls). The exit signal is not checked
-  // (a probe: clone(65) created a child that only __WALL could reap).
-  SYSCALL_DEFINE(5, "clone", (task, a0, _newsp, a2, a3) =>
-    kernelClone(task, { flags: a0 & ~CSIGNAL, exitSignal: a0 & CSIGNAL, parentTid: a2, childTid: a3 }),
-    "the new stack and TLS are not used (emulated code runs on the host stack); namespaces and CLONE_PIDFD answer EINVAL"),
-  SYSCALL_DEFINE(2, "clone3", (task, a0, a1) => clone3(task, a0, a1 < 0 ? 2 ** 64 + a1 : a1),
-    "the stack and TLS are not used; namespaces and CLONE_PIDFD answer EINVAL; set_tid has one level (no pid namespaces); CLONE_INTO_CGROUP: no cgroup descriptors (EBADF)"),
-  // set_tid_address(): where 0 is stored (and the futex woken) when the thread exits.
-  SYSCALL_DEFINE(1, "set_tid_address", (task, a0) => {
-    task.clearChildTid = a0;
-    return task.pid;
-  }),
-]);
+export const sys_fork: SyscallHandler = (task) =>
+  // "can not support in nommu mode" (kernel/fork.c); clone() without CLONE_VM is allowed there.
+  task.kernel.mmu
+    ? kernelClone(task, { flags: 0, exitSignal: SIGCHLD, parentTid: 0, childTid: 0 })
+    : -EINVAL;
+export const sys_vfork: SyscallHandler = (task) =>
+  kernelClone(task, { flags: CLONE_VFORK | CLONE_VM, exitSignal: SIGCHLD, parentTid: 0, childTid: 0 });
+/**
+ * x86_64 and riscv64 use the plain argument order (no CONFIG_CLONE_BACKWARDS*):
+ * clone(flags, newsp, parent_tidptr, child_tidptr, tls). The exit signal is not checked
+ * (a probe: clone(65) created a child that only __WALL could reap).
+ */
+export const sys_clone: SyscallHandler = (task, a0, _newsp, a2, a3) =>
+  kernelClone(task, { flags: a0 & ~CSIGNAL, exitSignal: a0 & CSIGNAL, parentTid: a2, childTid: a3 });
+export const sys_clone3: SyscallHandler = (task, a0, a1) => clone3(task, a0, a1 < 0 ? 2 ** 64 + a1 : a1);
+/** set_tid_address(): where 0 is stored (and the futex woken) when the thread exits. */
+export const sys_set_tid_address: SyscallHandler = (task, a0) => {
+  task.clearChildTid = a0;
+  return task.pid;
+};
 

@@ -1,10 +1,31 @@
-import type { KernelObjectId, Task } from "../include/linux/sched.js";
+import type { Kernel, KernelObjectId, Task } from "../include/linux/sched.js";
 import { EBADF, EFAULT, EINVAL, EOPNOTSUPP, EPERM, ESRCH } from "../include/uapi/errno.js";
 import {
-  KCMP_EPOLL_TFD, KCMP_FILE, KCMP_FILES, KCMP_FS, KCMP_IO, KCMP_SIGHAND, KCMP_SYSVSEM, KCMP_VM,
+  KCMP_EPOLL_TFD, KCMP_FILE, KCMP_FILES, KCMP_FS, KCMP_IO, KCMP_SIGHAND, KCMP_SYSVSEM, KCMP_TYPES, KCMP_VM,
 } from "../include/uapi/kcmp.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { ptraceMayAccess, PTRACE_MODE_READ_REALCREDS } from "./ptrace.js";
+import { seededRandom } from "./sched.js";
+
+/** A kcmp cookie pair: the identity is XORed with the first and multiplied by the second (odd, top bit set). */
+type KcmpCookie = readonly [bigint, bigint];
+
+const cookiesByKernel = new WeakMap<Kernel, readonly KcmpCookie[]>();
+
+/**
+ * kcmp_cookies_init(): the per-boot secrets, one pair per KCMP_TYPES entry, drawn from the
+ * boot's seed (on first use: nothing else draws from this generator, so when does not matter).
+ */
+function kcmpCookies(kernel: Kernel): readonly KcmpCookie[] {
+  let cookies = cookiesByKernel.get(kernel);
+  if (!cookies) {
+    const rnd = seededRandom(kernel.seed ^ 0x6b636d70);
+    const word = () => (BigInt(Math.floor(rnd() * 2 ** 32)) << 32n) | BigInt(Math.floor(rnd() * 2 ** 32));
+    cookies = Array.from({ length: KCMP_TYPES }, (): KcmpCookie => [word(), word() | (1n << 63n) | 1n]);
+    cookiesByKernel.set(kernel, cookies);
+  }
+  return cookies;
+}
 
 /**
  * kcmp_ptr(): 0 equal, 1 less, 2 greater, after obfuscating both identities with this boot's
@@ -13,7 +34,7 @@ import { ptraceMayAccess, PTRACE_MODE_READ_REALCREDS } from "./ptrace.js";
  * A missing object (a zombie's mm, no io_context yet) compares as address 0.
  */
 function kcmpPtr(task: Task, a: KernelObjectId | null, b: KernelObjectId | null, type: number): number {
-  const [c0, c1] = task.kernel.kcmpCookies[type]!;
+  const [c0, c1] = kcmpCookies(task.kernel)[type]!;
   const t1 = BigInt.asIntN(64, (BigInt(a?.id ?? 0) ^ c0) * c1);
   const t2 = BigInt.asIntN(64, (BigInt(b?.id ?? 0) ^ c0) * c1);
   return (t1 < t2 ? 1 : 0) | (t1 > t2 ? 2 : 0);
@@ -63,7 +84,4 @@ function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number
   }
 }
 
-export const kernel_kcmp_c = kernelObject("kernel/kcmp.c", [
-  SYSCALL_DEFINE(5, "kcmp", (task, a0, a1, a2, a3, a4) => kcmp(task, a0 | 0, a1 | 0, a2 | 0, a3, a4),
-    "KCMP_EPOLL_TFD: there are no epoll files yet, so a valid slot always answers EINVAL"),
-]);
+export const sys_kcmp: SyscallHandler = (task, a0, a1, a2, a3, a4) => kcmp(task, a0 | 0, a1 | 0, a2 | 0, a3, a4);

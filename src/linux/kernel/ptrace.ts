@@ -6,28 +6,25 @@
  * reported to the tracer's wait() once, as (code << 8) | 0x7f, and lasts until the tracer
  * resumes the tracee with a signal to deliver (or 0), detaches, or kills it.
  *
- * The arch part (arch_ptrace(): registers, debug registers, single-step) is in
- * arch/<arch>/kernel/ptrace.ts, behind ArchPtrace.
+ * The stops themselves (ptrace_stop(), ptrace_notify(), ptrace_signal()) are in
+ * kernel/signal.ts, as in Linux. The arch part (arch_ptrace(): registers, debug registers,
+ * single-step) is in arch/<arch>/kernel/ptrace.ts, behind ArchPtrace.
  */
 import { TaskState, type Task } from "../include/linux/sched.js";
-import { SIGNAL_STOP_STOPPED, type KernelSiginfo } from "../include/linux/sched/signal.js";
+import { SIGNAL_STOP_STOPPED } from "../include/linux/sched/signal.js";
 import { EFAULT, EINVAL, EIO, EPERM, ESRCH } from "../include/uapi/errno.js";
 import {
-  PT_EXITKILL, PT_OPT_FLAG_SHIFT, PT_PTRACED, PT_SEIZED, PT_TRACESYSGOOD, ptEvent, PTRACE_ATTACH, PTRACE_CONT,
-  PTRACE_DETACH, PTRACE_EVENT_STOP, PTRACE_GETEVENTMSG, PTRACE_GETSIGINFO, PTRACE_GETSIGMASK, PTRACE_INTERRUPT,
-  PTRACE_KILL, PTRACE_LISTEN, PTRACE_O_MASK, PTRACE_PEEKDATA, PTRACE_PEEKTEXT, PTRACE_POKEDATA, PTRACE_POKETEXT,
-  PTRACE_SEIZE, PTRACE_SETOPTIONS, PTRACE_SETSIGINFO, PTRACE_SETSIGMASK, PTRACE_SINGLEBLOCK, PTRACE_SINGLESTEP,
-  PTRACE_SYSCALL, PTRACE_TRACEME,
+  PT_EXITKILL, PT_OPT_FLAG_SHIFT, PT_PTRACED, PT_SEIZED, PTRACE_ATTACH, PTRACE_CONT, PTRACE_DETACH, PTRACE_GETEVENTMSG,
+  PTRACE_GETSIGINFO, PTRACE_GETSIGMASK, PTRACE_INTERRUPT, PTRACE_KILL, PTRACE_LISTEN, PTRACE_O_MASK, PTRACE_PEEKDATA,
+  PTRACE_PEEKTEXT, PTRACE_POKEDATA, PTRACE_POKETEXT, PTRACE_SEIZE, PTRACE_SETOPTIONS, PTRACE_SETSIGINFO,
+  PTRACE_SETSIGMASK, PTRACE_SINGLEBLOCK, PTRACE_SINGLESTEP, PTRACE_SYSCALL, PTRACE_TRACEME,
 } from "../include/uapi/ptrace.js";
-import { CLD_STOPPED, CLD_TRAPPED, SI_KERNEL, SI_USER, SIGKILL, SIGSET_SIZE, SIGSTOP, SIGTRAP, _NSIG } from "../include/uapi/signal.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import { SI_KERNEL, SIGKILL, SIGSET_SIZE, SIGSTOP, _NSIG } from "../include/uapi/signal.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { putUserLong } from "../mm/mm.js";
 import { ulongBig } from "../mm/util.js";
 import { CAP_SYS_PTRACE } from "./cred.js";
-import {
-  copySiginfoToUser, notifyParentCldstop, participateGroupStop, readSiginfoFromUser, sendSignal, setCurrentBlocked, sigbit,
-  validSignal,
-} from "./signal.js";
+import { copySiginfoToUser, readSiginfoFromUser, sendSignal, setCurrentBlocked, validSignal } from "./signal.js";
 
 /** PTRACE_MODE_* bits, include/linux/ptrace.h. */
 export const PTRACE_MODE_READ = 0x01, PTRACE_MODE_ATTACH = 0x02, PTRACE_MODE_NOAUDIT = 0x04,
@@ -48,31 +45,6 @@ export function ptraceMayAccess(caller: Task, target: Task, mode: number): boole
   const sameIds = uid === t.euid && uid === t.suid && uid === t.uid
     && gid === t.egid && gid === t.sgid && gid === t.gid;
   return sameIds || c.capEffective.has(CAP_SYS_PTRACE);
-}
-
-/** What an architecture adds to ptrace: arch_ptrace(), the single-step hooks, ptrace_disable(). */
-export interface ArchPtrace {
-  /** arch_ptrace()'s own requests (registers, user area); null: ptrace_request() handles it. */
-  request(task: Task, child: Task, request: number, addr: number, data: number): number | null;
-  /** arch_has_single_step(): false on riscv, where PTRACE_SINGLESTEP is EIO. */
-  readonly hasSingleStep: boolean;
-  /** arch_has_block_step(): x86's DEBUGCTL.BTF. */
-  readonly hasBlockStep: boolean;
-  /** Why the arch lacks single-step, for the resolver and TCONF messages. */
-  readonly noSingleStepReason?: string;
-  userEnableSingleStep(child: Task): void;
-  userEnableBlockStep(child: Task): void;
-  userDisableSingleStep(child: Task): void;
-}
-
-/** __fatal_signal_pending(): SIGKILL is queued for the task. */
-export function fatalSignalPending(task: Task): boolean {
-  return (task.pending.signal & sigbit(SIGKILL)) !== 0n;
-}
-
-/** ptrace_reparented(): the tracer is not the real parent's thread group. */
-export function ptraceReparented(child: Task): boolean {
-  return child.tracer !== null && child.tracer.signal !== child.parent?.signal;
 }
 
 /** ptrace_link(). */
@@ -97,101 +69,6 @@ export function ptraceUnlink(child: Task): void {
   if (child.signal.flags & SIGNAL_STOP_STOPPED || child.signal.groupStopCount) child.stopPending = true;
   child.signalPending ||= child.stopPending;
   child.kernel.sched.wakeTraced(child);
-}
-
-/**
- * ptrace_stop(): the task stops in TASK_TRACED with `exitCode` for its tracer's wait, and the
- * tracer is told (SIGCHLD with `why`: CLD_TRAPPED, or CLD_STOPPED for a group stop). Returns
- * the signal the tracer resumed it with and the siginfo as the tracer left it. A task with
- * SIGKILL pending, or no longer traced, does not stop.
- */
-async function ptraceStop(
-  task: Task, exitCode: number, why: number, message: number, info: KernelSiginfo | null,
-): Promise<{ code: number; info: KernelSiginfo | null }> {
-  // A group stop's participant does the group's bookkeeping; the real parent hears of the
-  // stop only when somebody else traces the task.
-  const groupStopDone = why === CLD_STOPPED && task.stopPending && participateGroupStop(task);
-  if (!task.ptrace || fatalSignalPending(task)) return { code: exitCode, info };
-  task.lastSiginfo = info;
-  task.ptraceMessage = message;
-  task.ptraceCode = exitCode;
-  task.ptraceUnreported = true;
-  notifyParentCldstop(task, true, why);
-  if (groupStopDone && ptraceReparented(task)) notifyParentCldstop(task, false, why);
-  await task.kernel.sched.traceStop(task, "ptrace_stop");
-  const out = { code: task.ptraceCode, info: task.lastSiginfo };
-  task.lastSiginfo = null;
-  task.ptraceCode = 0;
-  task.ptraceUnreported = false;
-  return out;
-}
-
-/** ptrace_do_notify(): a trap the tracer sees as SIGTRAP with si_code = the stop code. */
-async function ptraceDoNotify(task: Task, signr: number, exitCode: number, why: number, message: number): Promise<number> {
-  const info: KernelSiginfo = { signo: signr, code: exitCode, pid: task.pid, uid: task.cred.uid };
-  return (await ptraceStop(task, exitCode, why, message, info)).code;
-}
-
-/** ptrace_notify(): an event or trap stop; the signal the tracer resumes with is dropped. */
-export async function ptraceNotify(task: Task, exitCode: number, message: number): Promise<void> {
-  await ptraceDoNotify(task, SIGTRAP, exitCode, CLD_TRAPPED, message);
-}
-
-/** ptrace_event(): a PTRACE_EVENT_* stop when the tracer asked for that event. */
-export async function ptraceEvent(task: Task, event: number, message: number): Promise<void> {
-  if (task.ptrace & ptEvent(event)) await ptraceNotify(task, (event << 8) | SIGTRAP, message);
-}
-
-/** PTRACE_EVENTMSG_SYSCALL_ENTRY / _EXIT: what PTRACE_GETEVENTMSG says at a syscall-stop. */
-export const PTRACE_EVENTMSG_SYSCALL_ENTRY = 1, PTRACE_EVENTMSG_SYSCALL_EXIT = 2;
-
-/**
- * ptrace_report_syscall(): a syscall-entry or syscall-exit stop, SIGTRAP | 0x80 with
- * PTRACE_O_TRACESYSGOOD. A signal the tracer resumes with is sent to the tracee. Returns
- * true when the task is to die (SIGKILL pending): the call is then not made.
- */
-export async function ptraceReportSyscall(task: Task, message: number): Promise<boolean> {
-  const code = await ptraceDoNotify(task, SIGTRAP, SIGTRAP | (task.ptrace & PT_TRACESYSGOOD ? 0x80 : 0), CLD_TRAPPED, message);
-  if (code > 0 && code <= _NSIG && task.ptrace) sendSignal(code, task, false, { signo: code, code: SI_USER, pid: task.tracer?.tgid ?? 0 });
-  return fatalSignalPending(task);
-}
-
-/**
- * ptrace_signal(): the signal get_signal() dequeued is shown to the tracer first
- * (signal-delivery-stop). The tracer may cancel it (0), keep it, or replace it: a new signal
- * comes from the tracer (SI_USER); one the task now blocks is queued again. Returns the
- * siginfo of the signal to act on, or null.
- */
-export async function ptraceSignal(task: Task, info: KernelSiginfo): Promise<KernelSiginfo | null> {
-  const r = await ptraceStop(task, info.signo, CLD_TRAPPED, 0, info);
-  const signr = r.code;
-  if (!signr || signr > _NSIG) return null;
-  let out = r.info ?? info;
-  if (signr !== out.signo) {
-    const tracer = task.tracer ?? task.parent;
-    out = { signo: signr, code: SI_USER, pid: tracer?.tgid ?? 0, uid: tracer?.cred.uid ?? 0 };
-  }
-  if (task.blocked & sigbit(signr) || fatalSignalPending(task)) {
-    sendSignal(signr, task, false, out);
-    return null;
-  }
-  return out;
-}
-
-/**
- * do_jobctl_trap(): a group stop while traced is a ptrace-stop (CLD_STOPPED); for a seized
- * tracee it is PTRACE_EVENT_STOP, with SIGTRAP when no group stop is going on (PTRACE_INTERRUPT).
- */
-export async function doJobctlTrap(task: Task): Promise<void> {
-  task.trapStopPending = false;
-  const signal = task.signal;
-  let signr = signal.groupExitCode & 0x7f;
-  if (task.ptrace & PT_SEIZED) {
-    if (!signal.groupStopCount && !(signal.flags & SIGNAL_STOP_STOPPED)) signr = SIGTRAP;
-    await ptraceDoNotify(task, signr, signr | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
-  } else {
-    await ptraceStop(task, signr || SIGSTOP, CLD_STOPPED, 0, null);
-  }
 }
 
 /**
@@ -387,12 +264,5 @@ function sysPtrace(task: Task, request: number, pid: number, addr: number, data:
   return task.kernel.archPtrace.request(task, child, request, addr, data) ?? ptraceRequest(task, child, request, addr, data);
 }
 
-export const kernel_ptrace_c = kernelObject("kernel/ptrace.c", [
-  SYSCALL_DEFINE(4, "ptrace", (task, a0, a1, a2, a3) => sysPtrace(task, a0 | 0, a1 | 0, a2, a3),
-    "PTRACE_O_TRACEFORK/VFORK/CLONE/EXEC/VFORKDONE/SECCOMP are accepted but report no event (no exec, no seccomp, " +
-    "no auto-attach of new children); PTRACE_LISTEN is EIO; no GETREGSET/SETREGSET, no FP registers; x86 data " +
-    "watchpoints (DR7 write/rw) are validated and stored but never fire; changes to the arguments at a " +
-    "syscall-entry stop are not applied (the number is); a POKE word beyond +-2^53 loses low bits (system-call " +
-    "arguments are JS numbers)"),
-]);
+export const sys_ptrace: SyscallHandler = (task, a0, a1, a2, a3) => sysPtrace(task, a0 | 0, a1 | 0, a2, a3);
 

@@ -1,8 +1,10 @@
 import { TaskState, type Task } from "../include/linux/sched.js";
 import {
   SIGNAL_CLD_CONTINUED, SIGNAL_CLD_MASK, SIGNAL_CLD_STOPPED, SIGNAL_GROUP_EXIT, SIGNAL_STOP_CONTINUED,
-  SIGNAL_STOP_STOPPED, SIGNAL_UNKILLABLE, type KernelSiginfo, type SigPending,
+  SIGNAL_STOP_STOPPED, SIGNAL_UNKILLABLE, fatalSignalPending, type KernelSiginfo, type KSignal, type SigPending,
 } from "../include/linux/sched/signal.js";
+import { ptraceReparented } from "../include/linux/ptrace.js";
+import { PT_SEIZED, ptEvent, PTRACE_EVENT_STOP } from "../include/uapi/ptrace.js";
 import { EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from "../include/uapi/errno.js";
 import {
   CLD_CONTINUED, CLD_STOPPED, CLD_TRAPPED, SA_NOCLDSTOP, SA_NODEFER, SA_RESETHAND, SEGV_MAPERR, SI_KERNEL, SI_MAX_SIZE,
@@ -11,11 +13,9 @@ import {
   SIGTTOU, SIGURG, SIGWINCH, SIGXCPU, SIGXFSZ, UAPI_SA_FLAGS, SA_RESTORER, _NSIG,
 } from "../include/uapi/signal.js";
 import { doCoredump } from "../fs/coredump.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
-import type { MmStruct } from "../mm/mm.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_KILL } from "./cred.js";
-import { doExit, killTask, wakeWaiters, zapThreads } from "./exit.js";
-import { doJobctlTrap, ptraceSignal } from "./ptrace.js";
+import type { MmStruct } from "../include/linux/mm_types.js";
 
 /** Bit sig-1 of a sigset, for every signal (computed once: a BigInt shift allocates). */
 const BITS: readonly bigint[] = Array.from({ length: _NSIG + 1 }, (_, s) => (s ? 1n << BigInt(s - 1) : 0n));
@@ -33,17 +33,6 @@ const KERNEL_STOP = maskOf(SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU);
 const SYNCHRONOUS = maskOf(SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS);
 /** sigdelsetmask(SIGKILL, SIGSTOP): they can be neither blocked nor caught. */
 const UNBLOCKABLE = KERNEL_ONLY;
-
-/** A signal get_signal() hands to the arch to run its handler (struct ksignal). */
-export interface KSignal {
-  readonly sig: number;
-  readonly info: KernelSiginfo;
-  /** The action as it was when dequeued (SA_RESETHAND may have reset the live one since). */
-  readonly handler: number;
-  readonly flags: number;
-  readonly restorer: number;
-  readonly mask: bigint;
-}
 
 /** valid_signal(): 0 (the existence check) up to _NSIG. */
 export function validSignal(sig: number): boolean {
@@ -109,14 +98,36 @@ export function setCurrentBlocked(task: Task, set: bigint): void {
 }
 
 /**
+ * What kernel/exit.ts does for a fatal signal: do_group_exit() for the task that acts on it,
+ * and the death of a thread group that is not running (its threads exit where they stand).
+ * exit.c tells the parent through this file (do_notify_parent()), so this file cannot import
+ * it back: exit.ts hands these in when it loads, the way the linker resolves the
+ * do_group_exit() that include/linux/sched/task.h declares for signal.c. exit.ts is loaded
+ * with the syscall entry, before any signal can be sent.
+ */
+export interface GroupExit {
+  doGroupExit(task: Task, status: number): Promise<never>;
+  killGroup(task: Task, status: number): void;
+}
+
+const unlinked = (): never => {
+  throw new Error("kernel/signal.ts: kernel/exit.ts is not linked (setGroupExit())");
+};
+let groupExit: GroupExit = { doGroupExit: unlinked, killGroup: unlinked };
+
+/** exit.ts links its group exit in (see GroupExit). */
+export function setGroupExit(exit: GroupExit): void {
+  groupExit = exit;
+}
+
+/**
  * The death of a whole thread group by a signal, from the task that dequeues it: a core dump
  * first for the coredump signals, then every thread exits with the signal (| 0x80 when a core
  * was written).
  */
 function dieOfSignal(t: Task, sig: number): Promise<never> {
   const status = sig | (KERNEL_COREDUMP & bit(sig) && doCoredump(t) ? 0x80 : 0);
-  zapThreads(t, status);
-  return doExit(t, status);
+  return groupExit.doGroupExit(t, status);
 }
 
 /**
@@ -130,8 +141,7 @@ function killGroupNow(t: Task, sig: number): void {
   const status = sig | (KERNEL_COREDUMP & bit(sig) && doCoredump(victim) ? 0x80 : 0);
   t.signal.sharedPending.flush(bit(sig));
   t.pending.flush(bit(sig));
-  zapThreads(victim, status);
-  killTask(victim, status);
+  groupExit.killGroup(victim, status);
 }
 
 /**
@@ -283,6 +293,14 @@ function dequeueSignal(task: Task): KernelSiginfo | null {
   return info;
 }
 
+/** __wake_up_parent(): every task of the parent's group asleep in a wait. */
+export function wakeWaiters(parent: Task): void {
+  const waiters = parent.signal.waitChldexit;
+  if (!waiters) return;
+  for (const t of waiters) parent.kernel.sched.wake(t);
+  waiters.length = 0;
+}
+
 /**
  * do_notify_parent_cldstop(): the parent (or, `forPtracer`, the tracer) hears of a stop, a
  * trap or a continue by SIGCHLD (unless its SIGCHLD is ignored or has SA_NOCLDSTOP), and
@@ -351,6 +369,92 @@ function pgrpOrphaned(task: Task): boolean {
     if (parent.pgid !== task.pgid && parent.sid === p.sid) return false;
   }
   return true;
+}
+
+/*
+ * The ptrace stops, here as in Linux's kernel/signal.c (kernel/ptrace.c links and resumes
+ * tracees; the stops are part of getting and acting on signals).
+ */
+
+/**
+ * ptrace_stop(): the task stops in TASK_TRACED with `exitCode` for its tracer's wait, and the
+ * tracer is told (SIGCHLD with `why`: CLD_TRAPPED, or CLD_STOPPED for a group stop). Returns
+ * the signal the tracer resumed it with and the siginfo as the tracer left it. A task with
+ * SIGKILL pending, or no longer traced, does not stop.
+ */
+async function ptraceStop(
+  task: Task, exitCode: number, why: number, message: number, info: KernelSiginfo | null,
+): Promise<{ code: number; info: KernelSiginfo | null }> {
+  // A group stop's participant does the group's bookkeeping; the real parent hears of the
+  // stop only when somebody else traces the task.
+  const groupStopDone = why === CLD_STOPPED && task.stopPending && participateGroupStop(task);
+  if (!task.ptrace || fatalSignalPending(task)) return { code: exitCode, info };
+  task.lastSiginfo = info;
+  task.ptraceMessage = message;
+  task.ptraceCode = exitCode;
+  task.ptraceUnreported = true;
+  notifyParentCldstop(task, true, why);
+  if (groupStopDone && ptraceReparented(task)) notifyParentCldstop(task, false, why);
+  await task.kernel.sched.traceStop(task, "ptrace_stop");
+  const out = { code: task.ptraceCode, info: task.lastSiginfo };
+  task.lastSiginfo = null;
+  task.ptraceCode = 0;
+  task.ptraceUnreported = false;
+  return out;
+}
+
+/** ptrace_do_notify(): a trap the tracer sees as SIGTRAP with si_code = the stop code. */
+export async function ptraceDoNotify(task: Task, signr: number, exitCode: number, why: number, message: number): Promise<number> {
+  const info: KernelSiginfo = { signo: signr, code: exitCode, pid: task.pid, uid: task.cred.uid };
+  return (await ptraceStop(task, exitCode, why, message, info)).code;
+}
+
+/** ptrace_notify(): an event or trap stop; the signal the tracer resumes with is dropped. */
+export async function ptraceNotify(task: Task, exitCode: number, message: number): Promise<void> {
+  await ptraceDoNotify(task, SIGTRAP, exitCode, CLD_TRAPPED, message);
+}
+
+/** ptrace_event(): a PTRACE_EVENT_* stop when the tracer asked for that event. */
+export async function ptraceEvent(task: Task, event: number, message: number): Promise<void> {
+  if (task.ptrace & ptEvent(event)) await ptraceNotify(task, (event << 8) | SIGTRAP, message);
+}
+
+/**
+ * ptrace_signal(): the signal get_signal() dequeued is shown to the tracer first
+ * (signal-delivery-stop). The tracer may cancel it (0), keep it, or replace it: a new signal
+ * comes from the tracer (SI_USER); one the task now blocks is queued again. Returns the
+ * siginfo of the signal to act on, or null.
+ */
+async function ptraceSignal(task: Task, info: KernelSiginfo): Promise<KernelSiginfo | null> {
+  const r = await ptraceStop(task, info.signo, CLD_TRAPPED, 0, info);
+  const signr = r.code;
+  if (!signr || signr > _NSIG) return null;
+  let out = r.info ?? info;
+  if (signr !== out.signo) {
+    const tracer = task.tracer ?? task.parent;
+    out = { signo: signr, code: SI_USER, pid: tracer?.tgid ?? 0, uid: tracer?.cred.uid ?? 0 };
+  }
+  if (task.blocked & sigbit(signr) || fatalSignalPending(task)) {
+    sendSignal(signr, task, false, out);
+    return null;
+  }
+  return out;
+}
+
+/**
+ * do_jobctl_trap(): a group stop while traced is a ptrace-stop (CLD_STOPPED); for a seized
+ * tracee it is PTRACE_EVENT_STOP, with SIGTRAP when no group stop is going on (PTRACE_INTERRUPT).
+ */
+async function doJobctlTrap(task: Task): Promise<void> {
+  task.trapStopPending = false;
+  const signal = task.signal;
+  let signr = signal.groupExitCode & 0x7f;
+  if (task.ptrace & PT_SEIZED) {
+    if (!signal.groupStopCount && !(signal.flags & SIGNAL_STOP_STOPPED)) signr = SIGTRAP;
+    await ptraceDoNotify(task, signr, signr | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
+  } else {
+    await ptraceStop(task, signr || SIGSTOP, CLD_STOPPED, 0, null);
+  }
 }
 
 /**
@@ -619,18 +723,15 @@ function restartSyscall(task: Task): number | Promise<number> {
   return fn ? fn(task) : -EINTR;
 }
 
-export const kernel_signal_c = kernelObject("kernel/signal.c", [
-  SYSCALL_DEFINE(0, "pause", pause),
-  SYSCALL_DEFINE(2, "kill", (task, a0, a1) => kill(task, a0 | 0, a1 | 0)),
-  SYSCALL_DEFINE(3, "tgkill", (task, a0, a1, a2) => {
-    const tgid = a0 | 0, pid = a1 | 0;
-    return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, a2 | 0);
-  }),
-  SYSCALL_DEFINE(2, "tkill", (task, a0, a1) => ((a0 | 0) <= 0 ? -EINVAL : doTkill(task, 0, a0 | 0, a1 | 0))),
-  SYSCALL_DEFINE(4, "rt_sigprocmask", (task, a0, a1, a2, a3) => rtSigprocmask(task, a0 | 0, a1, a2, a3)),
-  SYSCALL_DEFINE(2, "rt_sigpending", (task, a0, a1) => rtSigpending(task, a0, a1)),
-  SYSCALL_DEFINE(4, "rt_sigaction", (task, a0, a1, a2, a3) => rtSigaction(task, a0 | 0, a1, a2, a3),
-    "no alternate signal stacks: SA_ONSTACK handlers run on the normal stack"),
-  SYSCALL_DEFINE(2, "rt_sigsuspend", (task, a0, a1) => rtSigsuspend(task, a0, a1)),
-  SYSCALL_DEFINE(0, "restart_syscall", restartSyscall),
-]);
+export const sys_pause: SyscallHandler = pause;
+export const sys_kill: SyscallHandler = (task, a0, a1) => kill(task, a0 | 0, a1 | 0);
+export const sys_tgkill: SyscallHandler = (task, a0, a1, a2) => {
+  const tgid = a0 | 0, pid = a1 | 0;
+  return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, a2 | 0);
+};
+export const sys_tkill: SyscallHandler = (task, a0, a1) => ((a0 | 0) <= 0 ? -EINVAL : doTkill(task, 0, a0 | 0, a1 | 0));
+export const sys_rt_sigprocmask: SyscallHandler = (task, a0, a1, a2, a3) => rtSigprocmask(task, a0 | 0, a1, a2, a3);
+export const sys_rt_sigpending: SyscallHandler = (task, a0, a1) => rtSigpending(task, a0, a1);
+export const sys_rt_sigaction: SyscallHandler = (task, a0, a1, a2, a3) => rtSigaction(task, a0 | 0, a1, a2, a3);
+export const sys_rt_sigsuspend: SyscallHandler = (task, a0, a1) => rtSigsuspend(task, a0, a1);
+export const sys_restart_syscall: SyscallHandler = restartSyscall;

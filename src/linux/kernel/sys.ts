@@ -2,7 +2,7 @@ import type { Task } from "../include/linux/sched.js";
 import type { Rlimit } from "../include/linux/sched/signal.js";
 import { EFAULT, EINVAL, EPERM, ESRCH } from "../include/uapi/errno.js";
 import { RLIM_NLIMITS, RLIMIT_NOFILE, SIZEOF_RLIMIT } from "../include/uapi/resource.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_SYS_RESOURCE } from "./cred.js";
 
 /** sysctl fs.nr_open: the most descriptors a process may be allowed (1024 * 1024). */
@@ -81,17 +81,15 @@ function prlimit64(task: Task, pid: number, resource: number, newAddr: number, o
   return 0;
 }
 
-export const kernel_sys_c = kernelObject("kernel/sys.c", [
-  SYSCALL_DEFINE(0, "getpid", (task) => task.tgid),
-  SYSCALL_DEFINE(0, "gettid", (task) => task.pid),
-  // The parent's tgid; 0 once the parent is outside the caller's pid namespace (init's case).
-  SYSCALL_DEFINE(0, "getppid", (task) => task.parent?.tgid ?? 0),
-  SYSCALL_DEFINE(0, "getuid", (task) => task.cred.uid),
-  SYSCALL_DEFINE(0, "geteuid", (task) => task.cred.euid),
-  SYSCALL_DEFINE(0, "getgid", (task) => task.cred.gid),
-  SYSCALL_DEFINE(0, "getegid", (task) => task.cred.egid),
-  SYSCALL_DEFINE(0, "getpgrp", (task) => task.pgid),
-  SYSCALL_DEFINE(2, "getrlimit", (task, a0, a1) => getrlimit(task, a0 >>> 0, a1)),
-  SYSCALL_DEFINE(2, "setrlimit", (task, a0, a1) => setrlimit(task, a0 >>> 0, a1)),
-  SYSCALL_DEFINE(4, "prlimit64", (task, a0, a1, a2, a3) => prlimit64(task, a0 | 0, a1 >>> 0, a2, a3)),
-]);
+export const sys_getpid: SyscallHandler = (task) => task.tgid;
+export const sys_gettid: SyscallHandler = (task) => task.pid;
+/** The parent's tgid; 0 once the parent is outside the caller's pid namespace (init's case). */
+export const sys_getppid: SyscallHandler = (task) => task.parent?.tgid ?? 0;
+export const sys_getuid: SyscallHandler = (task) => task.cred.uid;
+export const sys_geteuid: SyscallHandler = (task) => task.cred.euid;
+export const sys_getgid: SyscallHandler = (task) => task.cred.gid;
+export const sys_getegid: SyscallHandler = (task) => task.cred.egid;
+export const sys_getpgrp: SyscallHandler = (task) => task.pgid;
+export const sys_getrlimit: SyscallHandler = (task, a0, a1) => getrlimit(task, a0 >>> 0, a1);
+export const sys_setrlimit: SyscallHandler = (task, a0, a1) => setrlimit(task, a0 >>> 0, a1);
+export const sys_prlimit64: SyscallHandler = (task, a0, a1, a2, a3) => prlimit64(task, a0 | 0, a1 >>> 0, a2, a3);

@@ -1,5 +1,5 @@
 import { ENOSYS } from "../include/uapi/errno.js";
-import type { SyscallHandler } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 export { COND_SYSCALLS } from "./sys_ni_cond.js";
 
 /**

@@ -1,12 +1,8 @@
-import type { MmStruct } from "../mm/mm.js";
+import type { MmStruct } from "../include/linux/mm_types.js";
+import type * as uio from "../include/linux/uio.js";
 
-/**
- * struct iov_iter over user memory (lib/iov_iter.c): the segments of a read or write, already
- * checked by access_ok(), consumed front to back. A copy stops at the first byte that faults,
- * as copy_to_iter() and copy_from_iter() do, and the iterator advances by what was copied.
- */
-export class IovIter {
-  /** Bytes left to transfer (iov_iter_count()). */
+/** struct iov_iter over user memory (include/linux/uio.ts), for the read and write paths. */
+export class IovIter implements uio.IovIter {
   count: number;
   private seg = 0;
   private off = 0;
@@ -37,7 +33,6 @@ export class IovIter {
     this.count -= n;
   }
 
-  /** copy_to_iter(): stores as much of `src` as the segments take; returns the bytes copied. */
   copyTo(src: Uint8Array): number {
     let done = 0;
     while (done < src.length && this.count > 0) {
@@ -53,7 +48,6 @@ export class IovIter {
     return done;
   }
 
-  /** copy_from_iter(): up to `max` bytes from the segments, fewer where one faults. */
   copyFrom(max: number): Uint8Array {
     const want = Math.min(max, this.count);
     const first = this.current();

@@ -1,6 +1,8 @@
 import { EFAULT } from "../include/uapi/errno.js";
 import { PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC } from "../include/uapi/mman.js";
-import type { CpuMemory, CpuPage } from "../arch/x86/cpu/memory.js";
+import type { CpuPage } from "../arch/x86/cpu/memory.js";
+import type * as mm_types from "../include/linux/mm_types.js";
+import { type MmLayout, type Vma } from "../include/linux/mm_types.js";
 
 export { PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC };
 
@@ -40,22 +42,6 @@ export function offsetInPage(n: number): number {
   return n % PAGE_SIZE;
 }
 
-/** The object behind a MAP_SHARED anonymous mapping (shmem_zero_setup's "/dev/zero (deleted)"): fork shares it. */
-export class ShmemObject {
-  readonly pages = new Map<number, Uint8Array>();
-}
-
-/** struct vm_area_struct: [start, end) with its vm_flags; shm and pgoff for shared anonymous memory. */
-export interface Vma {
-  start: number;
-  end: number;
-  flags: number;
-  readonly name: string;
-  readonly shm: ShmemObject | null;
-  /** The page of `shm` that `start` maps. */
-  pgoff: number;
-}
-
 /** A private anonymous page; `refs` counts the page tables holding it (shared copy-on-write). */
 interface Page {
   data: Uint8Array;
@@ -79,7 +65,7 @@ class PageTable {
  * not memory and faults. Regions live in their owners' mms, as mm/nommu.c keeps them in the
  * global region tree.
  */
-export class NommuMemory {
+export class NommuMemory implements mm_types.NommuMemory {
   readonly pages = new PageTable();
   readonly mms = new Set<MmStruct>();
 
@@ -90,16 +76,6 @@ export class NommuMemory {
     }
     return undefined;
   }
-}
-
-/** Where an address space's areas go, fixed by the arch at exec time. */
-export interface MmLayout {
-  /** TASK_SIZE: the first address user space cannot map. */
-  readonly taskSize: number;
-  /** mm->mmap_base: top-down mmap() allocations start below it. */
-  readonly mmapBase: number;
-  /** mmap_min_addr: nothing is mapped below it without MAP_FIXED. */
-  readonly mmapMinAddr: number;
 }
 
 /**
@@ -113,7 +89,7 @@ export interface MmLayout {
  * whenever a translation handed out may have gone stale, codeGeneration whenever the kernel
  * changes bytes of executable memory.
  */
-export class MmStruct implements CpuMemory {
+export class MmStruct implements mm_types.MmStruct {
   vmas: Vma[] = [];
   private table: PageTable;
   /** mm_users: the tasks that use this address space. */
@@ -144,19 +120,16 @@ export class MmStruct implements CpuMemory {
     nommu?.mms.add(this);
   }
 
-  /** The area of this mm holding `addr`. */
   findOwnVma(addr: number): Vma | undefined {
     const i = this.indexAfter(addr);
     const v = this.vmas[i];
     return v && v.start <= addr ? v : undefined;
   }
 
-  /** The first area ending above `addr` (find_vma()). */
   findVmaAbove(addr: number): Vma | undefined {
     return this.vmas[this.indexAfter(addr)];
   }
 
-  /** The first area that overlaps [start, end) (find_vma_intersection()). */
   findVmaIntersection(start: number, end: number): Vma | undefined {
     const v = this.vmas[this.indexAfter(start)];
     return v && v.start < end ? v : undefined;
@@ -189,7 +162,6 @@ export class MmStruct implements CpuMemory {
     return !(prot & PROT_READ) || (v.flags & READABLE) !== 0;
   }
 
-  /** How many bytes from addr (at most len) can be accessed with `prot` before the first fault. */
   accessibleLength(addr: number, len: number, prot: number): number {
     if (!Number.isSafeInteger(addr) || addr < 0 || len <= 0) return 0;
     let a = addr;
@@ -202,7 +174,6 @@ export class MmStruct implements CpuMemory {
     return Math.min(a, end) - addr;
   }
 
-  /** access_ok() plus the page walk: every byte of [addr, addr+len) may be accessed with `prot`. */
   accessOk(addr: number, len: number, prot: number): boolean {
     if (len === 0) return Number.isSafeInteger(addr) && addr >= 0;
     return this.accessibleLength(addr, len, prot) === len;
@@ -274,7 +245,6 @@ export class MmStruct implements CpuMemory {
     this.codeGeneration++;
   }
 
-  /** mprotect() changed areas' flags: translations are stale, and code written while not executable may run now. */
   protectionChanged(): void {
     this.tlbGeneration++;
     this.codeGeneration++;
@@ -305,7 +275,6 @@ export class MmStruct implements CpuMemory {
     }
   }
 
-  /** copy_from_user of a whole object: the bytes, or null where any is unreadable (EFAULT). */
   read(addr: number, len: number): Uint8Array | null {
     if (!this.accessOk(addr, len, PROT_READ)) return null;
     const out = new Uint8Array(len);
@@ -313,32 +282,24 @@ export class MmStruct implements CpuMemory {
     return out;
   }
 
-  /** copy_to_user of a whole object: false (nothing stored) where any byte is unwritable. */
   write(addr: number, data: Uint8Array): boolean {
     if (!this.accessOk(addr, data.length, PROT_WRITE)) return false;
     this.copyIn(addr, data);
     return true;
   }
 
-  /** copy_from_user() as read paths use it: the bytes before the first fault (maybe none). */
   readPartial(addr: number, len: number): Uint8Array {
     const out = new Uint8Array(this.accessibleLength(addr, len, PROT_READ));
     this.copyOut(addr, out);
     return out;
   }
 
-  /** copy_to_user() as write paths use it: stores up to the first fault, returns the count. */
   writePartial(addr: number, data: Uint8Array): number {
     const n = this.accessibleLength(addr, data.length, PROT_WRITE);
     this.copyIn(addr, n === data.length ? data : data.subarray(0, n));
     return n;
   }
 
-  /**
-   * access_remote_vm() with FOLL_FORCE, as ptrace and /proc/pid/mem use it: the protections
-   * of the areas do not matter (a write to read-only private text breaks copy-on-write), only
-   * that something is mapped. Returns the bytes moved before the first unmapped one.
-   */
   accessVm(addr: number, buf: Uint8Array, write: boolean): number {
     const n = this.accessibleLength(addr, buf.length, PROT_NONE);
     if (write) this.copyIn(addr, n === buf.length ? buf : buf.subarray(0, n));
@@ -346,7 +307,6 @@ export class MmStruct implements CpuMemory {
     return n;
   }
 
-  /** get_user() of a C int, without allocating; null where unreadable. */
   getInt32(addr: number): number | null {
     const off = addr % PAGE_SIZE;
     if (off > PAGE_SIZE - 4 || !this.accessOk(addr, 4, PROT_READ)) {
@@ -357,7 +317,6 @@ export class MmStruct implements CpuMemory {
     return p ? p[off]! | (p[off + 1]! << 8) | (p[off + 2]! << 16) | (p[off + 3]! << 24) : 0;
   }
 
-  /** put_user() of a C int, without allocating; false (nothing stored) where unwritable. */
   putInt32(addr: number, value: number): boolean {
     const off = addr % PAGE_SIZE;
     if (!this.accessOk(addr, 4, PROT_WRITE)) return false;
@@ -390,10 +349,6 @@ export class MmStruct implements CpuMemory {
     return n;
   }
 
-  /**
-   * Inserts an area over a range nothing maps, merging it with a neighbour it continues
-   * (vma_merge(): same flags and name, both private, or the same shared object at the next page).
-   */
   insertVma(vma: Vma): Vma {
     this.lastVma = null;
     const i = this.indexAfter(vma.start);
@@ -414,7 +369,6 @@ export class MmStruct implements CpuMemory {
     return cur;
   }
 
-  /** Makes `addr` an area boundary (split_vma()) if an area straddles it. */
   splitAt(addr: number): void {
     const v = this.findOwnVma(addr);
     if (!v || v.start === addr) return;
@@ -424,7 +378,6 @@ export class MmStruct implements CpuMemory {
     this.vmas.splice(this.vmas.indexOf(v) + 1, 0, tail);
   }
 
-  /** Merges every pair of neighbours that can be one area again (after mprotect()). */
   mergeAround(start: number, end: number): void {
     this.lastVma = null;
     for (let i = Math.max(0, this.indexAfter(start) - 1); i + 1 < this.vmas.length; ) {
@@ -439,7 +392,6 @@ export class MmStruct implements CpuMemory {
     }
   }
 
-  /** Removes [start, end) from the address space (do_vmi_align_munmap()): areas and their pages. */
   unmapRange(start: number, end: number): void {
     this.splitAt(start);
     this.splitAt(end);
@@ -465,11 +417,6 @@ export class MmStruct implements CpuMemory {
     }
   }
 
-  /**
-   * dup_mmap(): the child's copy. With an MMU, every area, and the private pages shared
-   * copy-on-write (shared areas keep their object). Without one, dup_mmap() copies nothing
-   * (kernel/fork.c, !CONFIG_MMU): the child's mm starts with no areas at all.
-   */
   dup(id: number): MmStruct {
     const mm = new MmStruct(id, this.layout, this.nommu);
     mm.startData = this.startData;
@@ -491,7 +438,6 @@ export class MmStruct implements CpuMemory {
     return mm;
   }
 
-  /** mmput(): the last user is gone; the pages go back (a shared COW page loses a reference). */
   release(): void {
     if (--this.users > 0) return;
     this.lastVma = null;
@@ -518,12 +464,12 @@ function canMerge(a: Vma, b: Vma): boolean {
 }
 
 /** put_user() of a C int: false (nothing written) where the address is not writable. */
-export function putUserInt(mm: MmStruct, addr: number, value: number): boolean {
+export function putUserInt(mm: mm_types.MmStruct, addr: number, value: number): boolean {
   return mm.putInt32(addr, value);
 }
 
 /** put_user() of an unsigned long (all 64 bits): false where the address is not writable. */
-export function putUserLong(mm: MmStruct, addr: number, value: bigint): boolean {
+export function putUserLong(mm: mm_types.MmStruct, addr: number, value: bigint): boolean {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
   return mm.write(addr, b);
@@ -534,7 +480,7 @@ export function putUserLong(mm: MmStruct, addr: number, value: bigint): boolean 
  * including the NUL, as a string of one char per byte (latin1). Returns -EFAULT for an
  * unreadable byte, or null when no NUL came within max (the caller's ENAMETOOLONG).
  */
-export function strncpyFromUser(mm: MmStruct, addr: number, max: number): string | number | null {
+export function strncpyFromUser(mm: mm_types.MmStruct, addr: number, max: number): string | number | null {
   const bytes: number[] = [];
   for (let a = addr; bytes.length < max; ) {
     const n = mm.accessibleLength(a, Math.min(max - bytes.length, PAGE_SIZE - (a % PAGE_SIZE)), PROT_READ);

@@ -6,15 +6,12 @@ import {
   MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PROT_WRITE,
 } from "../include/uapi/mman.js";
 import { RLIMIT_AS, RLIMIT_DATA } from "../include/uapi/resource.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import { CAP_SYS_RAWIO } from "../kernel/cred.js";
 import { rlimit } from "../include/linux/sched/signal.js";
-import {
-  isDataMapping, MmStruct, offsetInPage, PAGE_SIZE, pageAlign, ShmemObject, VM_ACCOUNT, VM_ACCESS_FLAGS,
-  VM_GROWSDOWN, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED,
-  VM_WIPEONFORK, VM_DROPPABLE, VM_WRITE,
-} from "./mm.js";
+import { isDataMapping, offsetInPage, PAGE_SIZE, pageAlign, VM_ACCOUNT, VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WIPEONFORK, VM_DROPPABLE, VM_WRITE } from "./mm.js";
 import { ulong, vmEnoughMemory } from "./util.js";
+import { ShmemObject, type MmStruct } from "../include/linux/mm_types.js";
 
 /** sysctl vm.max_map_count's default (DEFAULT_MAX_MAP_COUNT: USHRT_MAX - 5). */
 export const MAX_MAP_COUNT = 65530;
@@ -210,7 +207,5 @@ function brk(task: Task, want: number): number {
   return want;
 }
 
-export const mm_mmap_c = kernelObject("mm/mmap.c", [
-  SYSCALL_DEFINE(1, "brk", (task, a0) => brk(task, ulong(a0))),
-  SYSCALL_DEFINE(2, "munmap", (task, a0, a1) => doMunmap(task.mm!, ulong(a0), ulong(a1))),
-]);
+export const sys_brk: SyscallHandler = (task, a0) => brk(task, ulong(a0));
+export const sys_munmap: SyscallHandler = (task, a0, a1) => doMunmap(task.mm!, ulong(a0), ulong(a1));

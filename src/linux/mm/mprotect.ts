@@ -1,7 +1,7 @@
 import type { Task } from "../include/linux/sched.js";
 import { EACCES, EINVAL, ENOMEM } from "../include/uapi/errno.js";
 import { PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_SEM, PROT_WRITE } from "../include/uapi/mman.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
 import {
   PAGE_SIZE, pageAlign, VM_ACCESS_FLAGS, VM_ACCOUNT, VM_GROWSDOWN, VM_NORESERVE, VM_SHARED, VM_WRITE,
 } from "./mm.js";
@@ -58,6 +58,4 @@ function mprotect(task: Task, start: number, len: number, prot: number): number 
   return error;
 }
 
-export const mm_mprotect_c = kernelObject("mm/mprotect.c", [
-  SYSCALL_DEFINE(3, "mprotect", (task, a0, a1, a2) => mprotect(task, ulong(a0), ulong(a1), a2 >>> 0)),
-]);
+export const sys_mprotect: SyscallHandler = (task, a0, a1, a2) => mprotect(task, ulong(a0), ulong(a1), a2 >>> 0);

@@ -1,12 +1,10 @@
 import type { Task } from "../include/linux/sched.js";
 import { EBADF, EINVAL, ENODEV, ENOMEM } from "../include/uapi/errno.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, MAP_TYPE } from "../include/uapi/mman.js";
-import { kernelObject, SYSCALL_DEFINE } from "../kbuild/object.js";
-import {
-  offsetInPage, PAGE_SIZE, pageAlign, ShmemObject, VM_ACCESS_FLAGS, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
-  VM_MAYWRITE, VM_SHARED, type MmStruct, type Vma,
-} from "./mm.js";
+import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { offsetInPage, PAGE_SIZE, pageAlign, VM_ACCESS_FLAGS, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_SHARED } from "./mm.js";
 import { ulong } from "./util.js";
+import { ShmemObject, type MmStruct, type Vma } from "../include/linux/mm_types.js";
 
 /** Every region of the machine (all processes share one address space), sorted. */
 function allRegions(mm: MmStruct): Vma[] {
@@ -87,7 +85,5 @@ function brk(task: Task, want: number): number {
   return want;
 }
 
-export const mm_nommu_c = kernelObject("mm/nommu.c", [
-  SYSCALL_DEFINE(1, "brk", (task, a0) => brk(task, ulong(a0)), "the loader reserves no room above the break: it cannot grow"),
-  SYSCALL_DEFINE(2, "munmap", (task, a0, a1) => munmap(task.mm!, ulong(a0), ulong(a1))),
-]);
+export const sys_brk: SyscallHandler = (task, a0) => brk(task, ulong(a0));
+export const sys_munmap: SyscallHandler = (task, a0, a1) => munmap(task.mm!, ulong(a0), ulong(a1));

@@ -1,16 +1,15 @@
-import type { Kernel } from "../init/main.js";
-import type { Task } from "../include/linux/sched.js";
+import type * as fs from "../include/linux/fs.js";
+import { FMODE_CAN_ODIRECT, type File, type FileOperations, type Inode, type Kiocb } from "../include/linux/fs.js";
+import type { Kernel, Task } from "../include/linux/sched.js";
 import { rlimit } from "../include/linux/sched/signal.js";
 import { EFAULT, EFBIG, EINVAL, ENXIO } from "../include/uapi/errno.js";
-import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE } from "../include/uapi/fcntl.js";
+import { O_APPEND, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE } from "../include/uapi/fcntl.js";
 import { RLIMIT_FSIZE } from "../include/uapi/resource.js";
 import { SIGXFSZ } from "../include/uapi/signal.js";
-import { RAMFS_MAGIC, ST_VALID, TMPFS_MAGIC, type Kstatfs } from "../include/uapi/stat.js";
-import type { FileOperations, File, Kiocb } from "../fs/file_table.js";
-import { FMODE_CAN_ODIRECT } from "../fs/file_table.js";
-import type { Inode, SuperBlock } from "../fs/inode.js";
+import { newEncodeDev, RAMFS_MAGIC, ST_VALID, TMPFS_MAGIC, type Kstatfs } from "../include/uapi/stat.js";
 import { sendSignal } from "../kernel/signal.js";
-import type { IovIter } from "../lib/iov_iter.js";
+import type { IovIter } from "../include/linux/uio.js";
+import { SuperBlock } from "../fs/inode.js";
 
 /**
  * The in-memory filesystem's regular files (mm/shmem.c): tmpfs where the configuration has
@@ -173,7 +172,7 @@ export const shmemFileOperations: FileOperations = {
  * mounted with size= the RAM): f_type 0x1021994, f_bsize 4096, f_blocks = f_bfree = f_bavail =
  * the RAM's pages, f_namelen 255, f_frsize 4096; a pipe's fstatfs: f_flags 0x20.
  */
-export function shmemStatfs(kernel: Kernel, sb: SuperBlock): Kstatfs {
+export function shmemStatfs(kernel: Kernel, sb: fs.SuperBlock): Kstatfs {
   const fsid = [sb.dev, 0] as const;
   if (!isShmem(kernel)) {
     return { type: RAMFS_MAGIC, bsize: PAGE_SIZE, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, fsid, namelen: 255, frsize: PAGE_SIZE, flags: ST_VALID };
@@ -184,4 +183,28 @@ export function shmemStatfs(kernel: Kernel, sb: SuperBlock): Kstatfs {
     type: TMPFS_MAGIC, bsize: PAGE_SIZE, blocks, bfree: free, bavail: free, files: blocks,
     ffree: Math.max(0, blocks - sb.inodes), fsid, namelen: 255, frsize: PAGE_SIZE, flags: ST_VALID,
   };
+}
+
+/**
+ * The root filesystem: what an initramfs boot leaves mounted at /, with a world-writable,
+ * sticky /tmp. It is tmpfs where the configuration has CONFIG_SHMEM and ramfs (or tmpfs built
+ * on ramfs's code, which behaves the same) where it does not; this file holds the
+ * differences. Its device number is the first anonymous one, 0:1 (anonymous superblocks take
+ * minors from 1 in mount order; the rootfs is among the first a boot mounts).
+ */
+export class RamFs extends SuperBlock {
+  readonly root: Inode;
+
+  constructor() {
+    super(newEncodeDev(0, 1));
+    this.root = this.newInode(S_IFDIR | 0o755, null);
+    this.root.parent = this.root;
+    this.root.entries!.set("tmp", this.newInode(S_IFDIR | 0o1777, this.root));
+    this.root.nlink++;
+  }
+
+  /** shmem_get_inode(): regular files keep their pages here. */
+  protected override fileOperations(mode: number): FileOperations {
+    return (mode & S_IFMT) === S_IFREG ? shmemFileOperations : super.fileOperations(mode);
+  }
 }

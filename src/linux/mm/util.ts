@@ -1,8 +1,5 @@
 import type { Task } from "../include/linux/sched.js";
-import { EINVAL, ENOMEM } from "../include/uapi/errno.js";
-import { PAGE_SHIFT, PAGE_SIZE } from "./mm.js";
-import { doMmap } from "./mmap.js";
-import { doMmapNommu } from "./nommu.js";
+import { ENOMEM } from "../include/uapi/errno.js";
 
 /**
  * __vm_enough_memory() under the default overcommit policy, OVERCOMMIT_GUESS (mm/util.c): a
@@ -29,24 +26,3 @@ export function ulong(v: number): number {
 export function ulongBig(v: number): bigint {
   return Number.isFinite(v) ? BigInt.asUintN(64, BigInt(Math.trunc(v))) : 0n;
 }
-
-/**
- * ksys_mmap_pgoff() as the arch's mmap() entry calls it: do_mmap() of mm/mmap.c, or of
- * mm/nommu.c on a kernel without an MMU.
- */
-export function ksysMmapPgoff(task: Task, addr: number, len: number, prot: number, flags: number, fd: number, pgoff: number): number {
-  return task.kernel.mmu ? doMmap(task, addr, len, prot, flags, fd, pgoff) : doMmapNommu(task, addr, len, prot, flags, fd);
-}
-
-/** The note the mmap() entries of both arches carry: what do_mmap() leaves out here. */
-/**
- * The mmap() both x86_64 (sys_x86_64.c) and riscv64 (riscv_sys_mmap with page_shift_offset 0)
- * define: the offset comes in bytes and must be page aligned, then ksys_mmap_pgoff().
- */
-export function mmapByteOffset(task: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): number {
-  const off = ulong(a5);
-  if (off % PAGE_SIZE) return -EINVAL;
-  return ksysMmapPgoff(task, ulong(a0), ulong(a1), a2 >>> 0, a3 >>> 0, a4 | 0, Math.floor(off / 2 ** PAGE_SHIFT));
-}
-
-export const MMAP_PARTIAL = "file mappings: the in-memory filesystem has no ->mmap() (ENODEV); MAP_HUGETLB: no huge pages reserved (ENOMEM)";

@@ -1,10 +1,13 @@
-import type { MmStruct } from "../../mm/mm.js";
-import type { FilesStruct } from "../../fs/fdtable.js";
-import type { FsStruct } from "../../fs/fs_struct.js";
-import type { Cred } from "../../kernel/cred.js";
-import type { Kernel } from "../../init/main.js";
+import type { LinkedKernel } from "../../kbuild/link.js";
+import type { Cred } from "./cred.js";
+import type { ArchEntry } from "./entry-common.js";
+import type { FilesStruct } from "./fdtable.js";
+import type { SuperBlock } from "./fs.js";
+import type { FsStruct } from "./fs_struct.js";
+import type { MmLayout, MmStruct } from "./mm_types.js";
+import type { ArchPtrace, UserRegs } from "./ptrace.js";
 import { SigPending, type KernelSiginfo, type SignalStruct } from "./sched/signal.js";
-import type { UserRegs } from "../../kernel/entry/common.js";
+import type { SyscallHandler } from "./syscalls.js";
 
 /** Kernel objects kcmp() can compare carry an identity standing in for their address. */
 export interface KernelObjectId {
@@ -244,4 +247,127 @@ export class Task {
   get isThreadGroupLeader(): boolean {
     return this.groupLeader === this;
   }
+}
+
+declare module "./task_struct.js" {
+  /** struct task_struct is complete here: it is the Task. */
+  interface TaskStruct extends Task {}
+}
+
+/** A pending timer; cancel() takes it off the queue (hrtimer_cancel()). */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/**
+ * The scheduler (kernel/sched.ts): exactly one task runs at a time. A task gives up the CPU
+ * only when it sleeps, exits or uses up its timeslice; time is virtual.
+ */
+export interface Scheduler {
+  /** The running task. */
+  current: Task | null;
+  /** Virtual time in nanoseconds since boot. */
+  now: number;
+  /** System calls left in the running task's timeslice. */
+  budget: number;
+  /** Puts a new or woken task on the run queue. */
+  enqueue(task: Task): void;
+  /** wake_up_process(): a sleeping task becomes runnable. */
+  wake(task: Task): void;
+  /**
+   * The running task sleeps until woken; it awaits the promise. An interruptible sleep
+   * (TASK_INTERRUPTIBLE) also ends when a signal arrives; a killable one only for a fatal one.
+   */
+  sleep(task: Task, channel: string, interruptible?: boolean): Promise<void>;
+  /** The running task stops (TASK_STOPPED) until SIGCONT or SIGKILL wakes it. */
+  stop(task: Task): Promise<void>;
+  /** wake_up_state(t, __TASK_STOPPED): a stopped task runs again. */
+  wakeStopped(task: Task): void;
+  /** The running task enters a ptrace-stop (TASK_TRACED) until its tracer resumes it or SIGKILL. */
+  traceStop(task: Task, channel: string): Promise<void>;
+  /** wake_up_state(t, __TASK_TRACED): the tracer resumed it. */
+  wakeTraced(task: Task): void;
+  /** The running task's timeslice is used up: others get a turn if any is runnable (null: it goes on). */
+  preempt(task: Task): Promise<void> | null;
+  /** Takes a task that is not running off the CPU for good (killed by another). */
+  dequeue(task: Task): void;
+  /** The running task is gone for good. */
+  exited(task: Task): void;
+  /** Runs `fire` once virtual time reaches `at` (nanoseconds). */
+  addTimer(at: number, fire: () => void): TimerHandle;
+}
+
+/** The pid namespace's numbers (kernel/pid.ts): allocation and find_task_by_vpid(). */
+export interface PidTable {
+  /** kernel.pid_max. */
+  pidMax: number;
+  /** A free pid, or null when every one is taken. */
+  alloc(): number | null;
+  attach(task: Task): void;
+  /** free_pid(): the number can be handed out again. */
+  free(pid: number): void;
+  /** find_task_by_vpid() */
+  find(pid: number): Task | undefined;
+  /** Every task, in pid order. */
+  all(): Task[];
+}
+
+/** A kernel bug caught at the syscall boundary: the calling task is killed, the run goes on. */
+export interface Oops {
+  readonly pid: number;
+  readonly syscall: number;
+  readonly error: unknown;
+}
+
+/**
+ * What the kernel's subsystems see of the booted kernel a task belongs to (init/main.ts boots
+ * it): the state Linux keeps in globals, one per job here.
+ */
+export interface Kernel {
+  /** The boot's seed: the scheduler's choices and every per-boot secret derive from it. */
+  readonly seed: number;
+  /** The configuration it was built from, and the arch. */
+  readonly linked: LinkedKernel;
+  /** sys_call_table: the linked configuration's handlers by number. */
+  readonly sysCallTable: readonly SyscallHandler[];
+  /** The arch's system call ABI and signal frame. */
+  readonly entry: ArchEntry;
+  /** The arch's part of ptrace. */
+  readonly archPtrace: ArchPtrace;
+  readonly sched: Scheduler;
+  readonly pids: PidTable;
+  /** The filesystem mounted at /. */
+  readonly rootfs: SuperBlock;
+  /** The kernel bugs met so far (each killed the task that hit it). */
+  readonly oopses: Oops[];
+  /** pid 1, once started. */
+  readonly init: Task | null;
+  /** CONFIG_MMU, looked up once. */
+  readonly mmu: boolean;
+  /** Where address spaces put things (every process shares the arch's layout). */
+  readonly layout: MmLayout;
+  /** totalram_pages() and total_swap_pages: what overcommit and max_threads are measured by. */
+  readonly totalramPages: number;
+  readonly totalSwapPages: number;
+  /** max_threads (kernel.threads-max) and nr_threads. */
+  readonly maxThreads: number;
+  nrThreads: number;
+  /** UCOUNT_RLIMIT_NPROC of each real uid: its tasks, zombies included, until released. */
+  readonly nprocByUid: Map<number, number>;
+  /**
+   * Which CPU trap an exception thrown by user code stands for: the signal it raises (an
+   * access the MMU refused: SIGSEGV), or 0 for anything else, which is a bug (an oops). Set by
+   * whoever runs user code on this kernel; the kernel cannot tell on its own.
+   */
+  trapSignal(error: unknown): number;
+  /**
+   * Calls the user function at `addr` of the task's program (a signal handler, or the
+   * restorer it returns through) with the arguments the arch passes it, resolving when it
+   * returns; null when no code of the program lives there. Set by whoever runs user code.
+   */
+  userCode(task: Task, addr: number, args: readonly number[]): Promise<void> | null;
+  /** A fresh identity for a kernel object (what kcmp() compares instead of an address). */
+  newId(): number;
+  /** init exited: the machine stops (Linux would panic; the job is over). */
+  halt(status: number): void;
 }

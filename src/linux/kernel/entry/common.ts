@@ -1,59 +1,17 @@
-import type { Task } from "../../include/linux/sched.js";
-import { EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
-import { SA_RESTART } from "../../include/uapi/signal.js";
-import { SIGTRAP, TRAP_BRKPT } from "../../include/uapi/signal.js";
-import { getSignal, forceSigFaultInfo, forceSigsegv, restoreSavedSigmask, signalSetupDone, type KSignal } from "../signal.js";
-import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, ptraceNotify, ptraceReportSyscall } from "../ptrace.js";
-
-/**
- * The user registers the kernel saves on entry (struct pt_regs), in whatever layout the arch
- * has. The generic code only moves the instruction and stack pointers; everything else goes
- * through the arch's ArchEntry.
- */
-export interface UserRegs {
-  ip: number;
-  sp: number;
-}
-
-/**
- * What the generic entry and signal code needs from an architecture: its syscall calling
- * convention (asm/syscall.h), how a system call is restarted, and its signal frame
- * (arch/<arch>/kernel/signal*.c).
- */
-export interface ArchEntry {
-  /** The length of the system call instruction: a restart steps the ip back by it. */
-  readonly syscallInsnLen: number;
-  newRegs(sp: number): UserRegs;
-  copyRegs(regs: UserRegs): UserRegs;
-  /** The registers as a system call instruction at `ip - syscallInsnLen` leaves them. */
-  syscallExit(regs: UserRegs, nr: number, args: readonly number[], ret: number, ip: number): void;
-  /**
-   * The registers as a system call made by machine code leaves them: they are the CPU's own,
-   * already past the instruction; only the number (orig_ax) and the return value are the kernel's.
-   */
-  syscallReturn(regs: UserRegs, nr: number, ret: number): void;
-  /** syscall_get_nr(): the number of the call the task is in, or -1 outside one. */
-  syscallNr(regs: UserRegs): number;
-  /** syscall_get_return_value(): the value the call returns to user space (signed). */
-  returnValue(regs: UserRegs): number;
-  setReturnValue(regs: UserRegs, value: number): void;
-  /** Sets the registers up to execute the same call again (-ERESTARTSYS and friends). */
-  restartSyscall(regs: UserRegs): void;
-  /** Sets the registers up to call restart_syscall() instead (-ERESTART_RESTARTBLOCK). */
-  restartBlock(regs: UserRegs): void;
-  /** The number and arguments the system call instruction at regs.ip enters with. */
-  syscallEntry(regs: UserRegs): readonly number[];
-  /** setup_rt_frame(): the signal frame on the user stack, registers set to enter the handler. */
-  setupRtFrame(task: Task, ksig: KSignal, regs: UserRegs, oldset: bigint): boolean;
-  /** The arguments the handler at regs.ip is entered with (signal, &info, &uc). */
-  handlerArgs(regs: UserRegs): readonly [number, number, number];
-  /** A function returning: where it goes (x86 pops the return address, riscv jumps to ra). */
-  functionReturn(task: Task, regs: UserRegs): boolean;
-  /** Kernel-provided code at `ip` (riscv's vdso sigreturn trampoline): the syscall it makes, or -1. */
-  kernelCodeSyscall(task: Task, ip: number): number;
-  /** rt_sigreturn: the saved context back from the frame at the stack pointer, or false for a bad frame. */
-  restoreRtFrame(task: Task, regs: UserRegs): boolean;
-}
+import type { ArchEntry } from "../../include/linux/entry-common.js";
+import { PTRACE_EVENTMSG_SYSCALL_ENTRY, PTRACE_EVENTMSG_SYSCALL_EXIT, type UserRegs } from "../../include/linux/ptrace.js";
+import { TaskState, type Task } from "../../include/linux/sched.js";
+import { fatalSignalPending, type KSignal } from "../../include/linux/sched/signal.js";
+import type { SyscallHandler } from "../../include/linux/syscalls.js";
+import { EINTR, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
+import { PT_TRACESYSGOOD } from "../../include/uapi/ptrace.js";
+import { CLD_TRAPPED, SA_RESTART, SI_USER, SIGKILL, SIGTRAP, TRAP_BRKPT, _NSIG } from "../../include/uapi/signal.js";
+import { doExit, never } from "../exit.js";
+import {
+  forceSigFault, forceSigFaultInfo, forceSigsegv, getSignal, ptraceDoNotify, ptraceNotify, restoreSavedSigmask, sendSignal,
+  signalSetupDone,
+} from "../signal.js";
+import { sys_ni_syscall } from "../sys_ni.js";
 
 /**
  * task_pt_regs(): the task's saved user registers, made on first need (a task that never
@@ -148,11 +106,11 @@ export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs
     if (ip === returnIp) return arch.returnValue(regs);
     if (ip === USER_SYSCALL_SITE) {
       const [nr, ...args] = arch.syscallEntry(regs);
-      return kernel.syscall(task, nr!, ...args);
+      return doSyscall(task, nr!, ...args);
     }
     const kernelNr = arch.kernelCodeSyscall(task, ip);
     if (kernelNr >= 0) {
-      await kernel.syscall(task, kernelNr);
+      await doSyscall(task, kernelNr);
       continue;
     }
     // User code at ip: a handler (or the restorer it returns to). Its return pops the return
@@ -186,11 +144,22 @@ export function rtSigreturn(task: Task, arch: ArchEntry): number {
 }
 
 /**
+ * ptrace_report_syscall(): a syscall-entry or syscall-exit stop, SIGTRAP | 0x80 with
+ * PTRACE_O_TRACESYSGOOD. A signal the tracer resumes with is sent to the tracee. Returns
+ * true when the task is to die (SIGKILL pending): the call is then not made.
+ */
+async function ptraceReportSyscall(task: Task, message: number): Promise<boolean> {
+  const code = await ptraceDoNotify(task, SIGTRAP, SIGTRAP | (task.ptrace & PT_TRACESYSGOOD ? 0x80 : 0), CLD_TRAPPED, message);
+  if (code > 0 && code <= _NSIG && task.ptrace) sendSignal(code, task, false, { signo: code, code: SI_USER, pid: task.tracer?.tgid ?? 0 });
+  return fatalSignalPending(task);
+}
+
+/**
  * syscall_trace_enter(): the syscall-entry stop of PTRACE_SYSCALL. Returns the number of the
  * call to make (the tracer may have changed orig_rax), or -1 to skip it (the tracer set it to
  * -1, or the tracee is being killed); a skipped call returns what the return register holds.
  */
-export async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
+async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
   if (task.syscallTrace && (await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_ENTRY))) return -1;
   return arch.syscallNr(regs);
 }
@@ -200,7 +169,129 @@ export async function syscallTraceEnter(task: Task, arch: ArchEntry, regs: UserR
  * user_single_step_report(): SIGTRAP TRAP_BRKPT at the return address; probe: si_code 1 after
  * stepping over `syscall`, DR6 untouched); otherwise the syscall-exit stop of PTRACE_SYSCALL.
  */
-export async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
+async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
   if (task.singleStep) forceSigFaultInfo(task, SIGTRAP, TRAP_BRKPT, regs.ip);
   else if (task.syscallTrace) await ptraceReportSyscall(task, PTRACE_EVENTMSG_SYSCALL_EXIT);
+}
+
+/**
+ * The system call entry (do_syscall_64() on x86, do_trap_ecall_u() on riscv): dispatch
+ * through the linked table, numbers outside it reaching sys_ni_syscall. A call that neither
+ * blocks, nor ends the timeslice, nor leaves a signal to act on returns synchronously; the
+ * others return through exitToUserMode(). A task its tracer steps or stops at system calls
+ * takes the slow path (tracedSyscall()).
+ */
+export function doSyscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
+  if (task.ptrace !== 0 && (task.syscallTrace || task.singleStep)) return tracedSyscall(task, nr, [a0, a1, a2, a3, a4, a5]);
+  const handler = syscallHandler(task, nr);
+  const sigreturns = task.sigreturns;
+  let r: number | Promise<number>;
+  try {
+    r = handler(task, a0, a1, a2, a3, a4, a5);
+  } catch (error) {
+    return oops(task, nr, error);
+  }
+  if (typeof r !== "number") {
+    return r.then(
+      (v) => (task.signalPending ? exitToUser(task, sigreturns, nr, v, [a0, a1, a2, a3, a4, a5]) : v),
+      (error: unknown) => oops(task, nr, error),
+    );
+  }
+  const sched = task.kernel.sched;
+  if (--sched.budget <= 0) {
+    const p = sched.preempt(task);
+    if (p) return p.then(() => (task.signalPending ? exitToUser(task, sigreturns, nr, r, [a0, a1, a2, a3, a4, a5]) : r));
+  }
+  return task.signalPending ? exitToUser(task, sigreturns, nr, r, [a0, a1, a2, a3, a4, a5]) : r;
+}
+
+/**
+ * The table's handler for `nr`; numbers outside it reach sys_ni_syscall. x86_64's
+ * do_syscall_64() takes the number as an int (the arch's nrIs32Bit).
+ */
+function syscallHandler(task: Task, nr: number): SyscallHandler {
+  const kernel = task.kernel;
+  return kernel.sysCallTable[kernel.linked.arch.nrIs32Bit ? nr >>> 0 : nr] ?? sys_ni_syscall;
+}
+
+/**
+ * A system call of a task its tracer steps or stops at system calls (the SYSCALL_WORK
+ * path): the registers are saved as on entry (orig_ax the number, ax -ENOSYS), the
+ * syscall-entry stop may change the number or skip the call, and on the way out come the
+ * single-step trap or the syscall-exit stop, then signals. probe: at the entry stop rax was
+ * -ENOSYS and orig_rax 39, at the exit stop rax the pid (status 0x857f with TRACESYSGOOD).
+ * The tracer's changes to the arguments at the entry stop are not applied (only the number).
+ */
+async function tracedSyscall(task: Task, nr: number, args: readonly number[]): Promise<number> {
+  const entry = task.kernel.entry;
+  const regs = taskPtRegs(task);
+  if (task.machineCode) entry.syscallReturn(regs, nr, -ENOSYS);
+  else entry.syscallExit(regs, nr, args, -ENOSYS, USER_SYSCALL_SITE + entry.syscallInsnLen);
+  const sigreturns = task.sigreturns;
+  const call = await syscallTraceEnter(task, entry, regs);
+  let ret = entry.returnValue(regs);
+  if (call !== -1) {
+    const handler = syscallHandler(task, call);
+    try {
+      ret = await handler(task, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!);
+    } catch (error) {
+      return oops(task, call, error);
+    }
+    if (task.sigreturns === sigreturns) entry.syscallReturn(regs, call, ret);
+  }
+  await syscallExitWork(task, regs);
+  return exitToUserMode(task, entry, regs);
+}
+
+/**
+ * The slow way back to user space: the registers are saved as the system call left them
+ * (unless rt_sigreturn just loaded others), then signals are acted on.
+ */
+function exitToUser(task: Task, sigreturns: number, nr: number, ret: number, args: readonly number[]): Promise<number> {
+  const kernel = task.kernel;
+  const entry = kernel.entry;
+  const regs = taskPtRegs(task);
+  if (task.sigreturns === sigreturns) {
+    if (task.machineCode) entry.syscallReturn(regs, nr, ret);
+    else entry.syscallExit(regs, nr, args, ret, USER_SYSCALL_SITE + entry.syscallInsnLen);
+  }
+  return exitToUserMode(task, entry, regs).catch((error: unknown) => {
+    // A user fault in a handler propagates to the code that made the call.
+    if (kernel.trapSignal(error)) throw error;
+    return oops(task, nr, error);
+  });
+}
+
+/** A kernel bug caught at the syscall boundary: the calling task is killed, the run goes on. */
+function oops(task: Task, nr: number, error: unknown): Promise<never> {
+  task.kernel.oopses.push({ pid: task.pid, syscall: nr, error });
+  if (task.state === TaskState.Running) doExit(task, SIGKILL);
+  return never();
+}
+
+/**
+ * Runs the task's user code (a program's entry, or a fork child's body) from its start. When
+ * it returns, the task exits with status 0 (a program is expected to call exit() itself); when
+ * it throws, the exception is the trap it stands for (a fault the MMU raised: its signal) or a
+ * kernel bug (an oops, which kills the task). A task with no code of its own (a raw fork with
+ * no child body) exits at once.
+ */
+export function enterUserMode(task: Task): void {
+  const kernel = task.kernel;
+  const entry = task.entry;
+  task.entry = null;
+  const run = entry ? Promise.resolve().then(entry) : Promise.resolve();
+  run.then(
+    () => { if (task.state === TaskState.Running) doExit(task, 0); },
+    (error: unknown) => {
+      if (task.state !== TaskState.Running) return;
+      const sig = kernel.trapSignal(error);
+      if (sig) {
+        void forceSigFault(task, sig);
+        return;
+      }
+      kernel.oopses.push({ pid: task.pid, syscall: -1, error });
+      doExit(task, SIGKILL);
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import type { Task } from "../../include/linux/sched.js";
 import { EFAULT, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from "../../include/uapi/errno.js";
 import { TIMER_ABSTIME } from "../../include/uapi/time.js";
-import { kernelObject, SYSCALL_DEFINE } from "../../kbuild/object.js";
+import type { SyscallHandler } from "../../include/linux/syscalls.js";
 import { clockNow, getTimespec, nsToTimespec, putTimespec, timespecValid, toSchedTime } from "./timekeeping.js";
 
 /**
@@ -71,6 +71,4 @@ export function clockNanosleep(
   return hrtimerNanosleep(task, now + ns, true, rmtp);
 }
 
-export const kernel_time_hrtimer_c = kernelObject("kernel/time/hrtimer.c", [
-  SYSCALL_DEFINE(2, "nanosleep", (task, a0, a1) => nanosleep(task, a0, a1)),
-]);
+export const sys_nanosleep: SyscallHandler = (task, a0, a1) => nanosleep(task, a0, a1);

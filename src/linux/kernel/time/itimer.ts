@@ -2,7 +2,7 @@ import type { Task } from "../../include/linux/sched.js";
 import { EFAULT, EINVAL } from "../../include/uapi/errno.js";
 import { SI_KERNEL, SIGALRM } from "../../include/uapi/signal.js";
 import { ITIMER_REAL, NSEC_PER_SEC } from "../../include/uapi/time.js";
-import { kernelObject, SYSCALL_DEFINE } from "../../kbuild/object.js";
+import type { SyscallHandler } from "../../include/linux/syscalls.js";
 import { sendSignal } from "../signal.js";
 
 /** The ITIMER_REAL of a process: its value left and its interval, in nanoseconds. */
@@ -89,10 +89,7 @@ function setitimer(task: Task, which: number, value: number, ovalue: number): nu
   return ovalue && !putItimerval(task, ovalue, old) ? -EFAULT : 0;
 }
 
-const CPU_TIMERS = "ITIMER_VIRTUAL and ITIMER_PROF are not modelled (no CPU time is accounted): EINVAL";
 
-export const kernel_time_itimer_c = kernelObject("kernel/time/itimer.c", [
-  SYSCALL_DEFINE(1, "alarm", (task, a0) => alarm(task, a0 >>> 0)),
-  SYSCALL_DEFINE(2, "getitimer", (task, a0, a1) => getitimer(task, a0 | 0, a1), CPU_TIMERS),
-  SYSCALL_DEFINE(3, "setitimer", (task, a0, a1, a2) => setitimer(task, a0 | 0, a1, a2), CPU_TIMERS),
-]);
+export const sys_alarm: SyscallHandler = (task, a0) => alarm(task, a0 >>> 0);
+export const sys_getitimer: SyscallHandler = (task, a0, a1) => getitimer(task, a0 | 0, a1);
+export const sys_setitimer: SyscallHandler = (task, a0, a1, a2) => setitimer(task, a0 | 0, a1, a2);

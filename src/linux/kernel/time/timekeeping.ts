@@ -1,6 +1,6 @@
 import type { Task } from "../../include/linux/sched.js";
 import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW, CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_TAI, NSEC_PER_SEC } from "../../include/uapi/time.js";
-import type { MmStruct } from "../../mm/mm.js";
+import type { MmStruct } from "../../include/linux/mm_types.js";
 
 /**
  * The clocks of an emulated machine, all driven by the scheduler's virtual time (nanoseconds

@@ -3,8 +3,8 @@
  * registers go through PTRACE_GETREGSET), and the arch has neither single-step nor block-step:
  * arch_has_single_step() is false, so PTRACE_SINGLESTEP and PTRACE_SINGLEBLOCK are EIO.
  */
-import type { ArchPtrace } from "../../../kernel/ptrace.js";
 import { RISCV_NO_SINGLE_STEP } from "../../arch.js";
+import type { ArchPtrace } from "../../../include/linux/ptrace.js";
 
 const unsupported = (): void => {
   throw new Error("riscv has no single-step: ptrace_resume() refuses it first");

@@ -1,9 +1,12 @@
 import type { Task } from "../../../include/linux/sched.js";
 import { SI_MAX_SIZE } from "../../../include/uapi/signal.js";
-import { rtSigreturn, type ArchEntry, type UserRegs } from "../../../kernel/entry/common.js";
-import { copySiginfoToUser, setCurrentBlocked, type KSignal } from "../../../kernel/signal.js";
-import { kernelObject, SYSCALL_DEFINE } from "../../../kbuild/object.js";
+import { rtSigreturn } from "../../../kernel/entry/common.js";
+import { copySiginfoToUser, setCurrentBlocked } from "../../../kernel/signal.js";
+import type { SyscallHandler } from "../../../include/linux/syscalls.js";
 import { SYSCALL_RISCV64 } from "../syscall_table.js";
+import type { ArchEntry } from "../../../include/linux/entry-common.js";
+import type { UserRegs } from "../../../include/linux/ptrace.js";
+import type { KSignal } from "../../../include/linux/sched/signal.js";
 
 /** scause of an environment call from U-mode (EXC_SYSCALL). */
 const EXC_SYSCALL = 8;
@@ -158,6 +161,4 @@ export const RISCV64_ENTRY: ArchEntry = {
   restoreRtFrame,
 };
 
-export const arch_riscv_kernel_signal_c = kernelObject("arch/riscv/kernel/signal.c", [
-  SYSCALL_DEFINE(0, "rt_sigreturn", (task) => rtSigreturn(task, RISCV64_ENTRY)),
-]);
+export const sys_rt_sigreturn: SyscallHandler = (task) => rtSigreturn(task, RISCV64_ENTRY);

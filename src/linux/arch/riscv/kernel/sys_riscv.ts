@@ -1,7 +1,20 @@
-import { kernelObject, SYSCALL_DEFINE } from "../../../kbuild/object.js";
-import { MMAP_PARTIAL, mmapByteOffset } from "../../../mm/util.js";
+import type { SyscallHandler } from "../../../include/linux/syscalls.js";
+import { EINVAL } from "../../../include/uapi/errno.js";
+import { PAGE_SHIFT, PAGE_SIZE } from "../../../mm/mm.js";
+import { doMmap } from "../../../mm/mmap.js";
+import { doMmapNommu } from "../../../mm/nommu.js";
+import { ulong } from "../../../mm/util.js";
 
-export const arch_riscv_kernel_sys_riscv_c = kernelObject("arch/riscv/kernel/sys_riscv.c", [
-  // riscv_sys_mmap(offset, page_shift_offset 0): a byte offset that must be page aligned.
-  SYSCALL_DEFINE(6, "mmap", mmapByteOffset, MMAP_PARTIAL),
-]);
+/**
+ * riscv_sys_mmap(offset, page_shift_offset 0): a byte offset that must be page aligned, then
+ * ksys_mmap_pgoff(): mm/mmap.c's, or mm/nommu.c's on a kernel without an MMU (the one of
+ * the two the build links).
+ */
+export const sys_mmap: SyscallHandler = (task, a0, a1, a2, a3, a4, a5) => {
+  const off = ulong(a5);
+  if (off % PAGE_SIZE) return -EINVAL;
+  const addr = ulong(a0), len = ulong(a1), prot = a2 >>> 0, flags = a3 >>> 0, fd = a4 | 0;
+  return task.kernel.mmu
+    ? doMmap(task, addr, len, prot, flags, fd, Math.floor(off / 2 ** PAGE_SHIFT))
+    : doMmapNommu(task, addr, len, prot, flags, fd);
+};

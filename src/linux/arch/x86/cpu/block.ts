@@ -19,7 +19,7 @@
  */
 import { PARITY } from "./alu.js";
 import { aluSource, mayFault } from "./execute.js";
-import { Op, type Insn } from "./insn.js";
+import { Op, type CompiledBlock, type Insn } from "./insn.js";
 import type { CpuCore } from "./core.js";
 
 export const enum Jit {
@@ -28,7 +28,7 @@ export const enum Jit {
   MAX_LEN = 64,
 }
 
-export class Block {
+export class Block implements CompiledBlock {
   readonly len: number;
   readonly last: Insn;
   constructor(readonly insns: readonly Insn[], readonly run: (c: CpuCore) => number) {

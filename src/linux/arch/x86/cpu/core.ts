@@ -20,7 +20,35 @@ import {
   CpuFault, fault, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, X86_TRAP_GP, X86_TRAP_PF, X86_TRAP_SS, X86_TRAP_UD,
   type FaultReason,
 } from "./results.js";
-import { type Insn, X } from "./insn.js";
+
+/**
+ * What running an instruction (its handler, insn.fn) returns: where execution goes on, or why it
+ * stops. Small integers, so that V8 never boxes them. A handler that faults throws (a CpuFault)
+ * before it changes any register.
+ */
+export const enum X {
+  /** Completed; the next instruction follows (rip = insn.next). */
+  NEXT = 0,
+  /** Completed; a relative branch was taken (rip = insn.target). */
+  TAKEN = 1,
+  /** Completed; an indirect branch (rip = the CPU's jumpTo). */
+  JUMP = 2,
+  /** Completed, and rip (in the registers, exactly) is outside the lower half: the fetch there faults. */
+  FAR = 3,
+  /** Completed instructions that need the caller; rip = insn.next. */
+  SYSCALL = 4, INT3 = 5, INT1 = 6,
+}
+
+/** A memory operand as the decoder leaves it (an Insn): base and index registers (-1: none), scale, displacement. */
+export interface MemoryOperand {
+  readonly base: number;
+  readonly index: number;
+  /** log2 of the scale. */
+  readonly scale: number;
+  /** The displacement as a 64-bit constant, in int32 halves. */
+  readonly dispLo: number;
+  readonly dispHi: number;
+}
 
 /** Address arithmetic constants. */
 export const enum Addr {
@@ -111,7 +139,7 @@ export class CpuCore {
   /* ---- addresses ---- */
 
   /** The effective address of memory operand `i` (base + index * scale + disp, modulo 2^64), into eaLo/eaHi. */
-  ea(i: Insn): void {
+  ea(i: MemoryOperand): void {
     let lo = i.dispLo >>> 0;
     let hi = i.dispHi;
     const lr = this.lo, hr = this.hi;

@@ -21,11 +21,11 @@
  * page's translation changed to other bytes. An instruction that crosses a page boundary is
  * decoded each time it runs (its bytes belong to two pages).
  */
-import { Addr, CpuCore } from "./core.js";
+import { Addr, CpuCore, X } from "./core.js";
 import { Dec, decodeInsn, MAX_INSN_LEN } from "./decode.js";
-import { Block, compileBlock, endsBlock, Jit, outsideBlocks } from "./block.js";
+import { compileBlock, endsBlock, Jit, outsideBlocks } from "./block.js";
 import { bind } from "./execute.js";
-import { Insn, Op, X } from "./insn.js";
+import { Insn, Op, type CompiledBlock } from "./insn.js";
 import { Page, Prot, type CpuMemory } from "./memory.js";
 import { Fl, Reg, type X86Regs } from "./regs.js";
 import {
@@ -112,7 +112,7 @@ export class X86Cpu extends CpuCore {
     let code: number = Stop.LIMIT;
     let cp = this.lastCp.gen === this.tlbSeen ? this.lastCp : NO_PAGE;
     let base = cp.base;
-    let blk: Block | null = null; // the block running, for a fault
+    let blk: CompiledBlock | null = null; // the block running, for a fault
     try {
       while (n < max) {
         n++; // the instruction at ip is attempted (a fetch fault counts)

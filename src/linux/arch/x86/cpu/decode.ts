@@ -182,7 +182,43 @@ export function decodeInsn(bytes: Uint8Array, from: number, to: number, out: Ins
   return status;
 }
 
+/** The instruction at p: its prefixes, then the opcode, by map and row. */
 function decodeAt(): void {
+  const i = insn;
+  const rep = decodePrefixes();
+  const rex = i.rex, p66 = i.p66;
+  const W = (rex & 8) !== 0;
+  const vsize = W ? 64 : p66 ? 16 : 32;
+  const zbits = vsize === 16 ? 16 : 32; // immediates are at most 32 bits except movabs
+  i.size = vsize;
+  const opc = u8();
+  i.opcode = opc;
+  if (opc < 0x40 && (opc & 7) !== 6 && (opc & 7) !== 7) {
+    decodeAluRow(opc, rex, rep, vsize, zbits);
+  } else if (opc >= 0x50 && opc <= 0x5f) {
+    noRep(rep, "push/pop");
+    no66(p66, "push/pop");
+    i.op = opc < 0x58 ? Op.PUSH : Op.POP;
+    i.size = 64;
+    i.rm = (opc & 7) | ((rex & 1) << 3);
+    i.form = Form.RM;
+  } else if (opc >= 0x70 && opc <= 0x7f) {
+    jcc(opc & 15, 8, rep, p66);
+  } else if (opc >= 0xb8 && opc <= 0xbf) {
+    decodeMovImm(opc, rex, rep, vsize, zbits);
+  } else if (opc === 0x0f) {
+    decode0F(rex, p66, rep);
+  } else {
+    decodeOneByte(opc, rex, p66, rep, vsize, zbits);
+  }
+}
+
+/**
+ * The legacy and REX prefixes, into insn.rex, insn.p66 and insn.seg; returns the rep prefix
+ * (0xf3, 0xf2, or 0). A REX prefix counts only right before the opcode: another prefix after
+ * it cancels it.
+ */
+function decodePrefixes(): number {
   const i = insn;
   let rex = 0;
   let p66 = false;
@@ -216,59 +252,47 @@ function decodeAt(): void {
   }
   i.rex = rex;
   i.p66 = p66;
-  const W = (rex & 8) !== 0;
-  const vsize = W ? 64 : p66 ? 16 : 32;
-  const zbits = vsize === 16 ? 16 : 32; // immediates are at most 32 bits except movabs
-  i.size = vsize;
-  const opc = u8();
-  i.opcode = opc;
+  return rep;
+}
 
-  if (opc < 0x40 && (opc & 7) !== 6 && (opc & 7) !== 7) {
-    noRep(rep, "ALU op");
-    i.op = Op.ADD + (opc >> 3);
-    switch (opc & 7) {
-      case 1:
-        modrm(rex);
-        i.form = Form.RM_REG;
-        break;
-      case 3:
-        modrm(rex);
-        i.form = Form.REG_RM;
-        break;
-      case 5:
-        i.rm = 0;
-        i.form = Form.RM_IMM;
-        imm(vsize, zbits);
-        break;
-      default:
-        unsupported("8-bit ALU form");
-    }
-  } else if (opc >= 0x50 && opc <= 0x5f) {
-    noRep(rep, "push/pop");
-    no66(p66, "push/pop");
-    i.op = opc < 0x58 ? Op.PUSH : Op.POP;
-    i.size = 64;
-    i.rm = (opc & 7) | ((rex & 1) << 3);
-    i.form = Form.RM;
-  } else if (opc >= 0x70 && opc <= 0x7f) {
-    jcc(opc & 15, 8, rep, p66);
-  } else if (opc >= 0xb8 && opc <= 0xbf) {
-    noRep(rep, "mov");
-    i.op = Op.MOV;
-    i.rm = (opc & 7) | ((rex & 1) << 3);
-    i.form = Form.RM_IMM;
-    if (W) {
-      i.movabs = true;
-      i.immLo = u8() | (u8() << 8) | (u8() << 16) | (u8() << 24);
-      i.immHi = u8() | (u8() << 8) | (u8() << 16) | (u8() << 24);
-      i.immBits = 64;
-    } else {
+/** 00-3f: the eight ALU operations (add ... cmp) in their Ev,Gv / Gv,Ev / rAX,Iz forms. */
+function decodeAluRow(opc: number, rex: number, rep: number, vsize: number, zbits: 16 | 32): void {
+  const i = insn;
+  noRep(rep, "ALU op");
+  i.op = Op.ADD + (opc >> 3);
+  switch (opc & 7) {
+    case 1:
+      modrm(rex);
+      i.form = Form.RM_REG;
+      break;
+    case 3:
+      modrm(rex);
+      i.form = Form.REG_RM;
+      break;
+    case 5:
+      i.rm = 0;
+      i.form = Form.RM_IMM;
       imm(vsize, zbits);
-    }
-  } else if (opc === 0x0f) {
-    decode0F(rex, p66, rep);
+      break;
+    default:
+      unsupported("8-bit ALU form");
+  }
+}
+
+/** b8+r: mov r, imm (imm64 with REX.W: movabs). */
+function decodeMovImm(opc: number, rex: number, rep: number, vsize: number, zbits: 16 | 32): void {
+  const i = insn;
+  noRep(rep, "mov");
+  i.op = Op.MOV;
+  i.rm = (opc & 7) | ((rex & 1) << 3);
+  i.form = Form.RM_IMM;
+  if (rex & 8) {
+    i.movabs = true;
+    i.immLo = u8() | (u8() << 8) | (u8() << 16) | (u8() << 24);
+    i.immHi = u8() | (u8() << 8) | (u8() << 16) | (u8() << 24);
+    i.immBits = 64;
   } else {
-    decodeOneByte(opc, rex, p66, rep, vsize, zbits);
+    imm(vsize, zbits);
   }
 }
 
@@ -302,7 +326,29 @@ function decode0F(rex: number, p66: boolean, rep: number): void {
   }
 }
 
+/** The rest of the one-byte map, by instruction family. */
 function decodeOneByte(opc: number, rex: number, p66: boolean, rep: number, vsize: number, zbits: 16 | 32): void {
+  switch (opc) {
+    case 0x81: case 0x83: case 0x85: case 0x89: case 0x8b: case 0x8d: case 0xa9: case 0xc7: case 0xf7:
+      decodeAluMov(opc, rex, rep, vsize, zbits);
+      break;
+    case 0x68: case 0x6a: case 0x9c: case 0x9d: case 0xc3: case 0xe8: case 0xe9: case 0xeb:
+      decodeStackBranch(opc, p66, rep);
+      break;
+    case 0x90: case 0xcc: case 0xf1: case 0xf4:
+      decodeNopTrap(opc, rex, rep);
+      break;
+    case 0xff:
+      decodeGroup5(rex, p66, rep);
+      break;
+    default:
+      if (INVALID_64.has(opc)) invalid(`opcode ${hex2(opc)} (invalid in 64-bit mode)`);
+      unsupported(`opcode ${hex2(opc)}`);
+  }
+}
+
+/** ALU with an immediate (group 1), test, mov and lea. */
+function decodeAluMov(opc: number, rex: number, rep: number, vsize: number, zbits: 16 | 32): void {
   const i = insn;
   switch (opc) {
     case 0x81:
@@ -328,6 +374,28 @@ function decodeOneByte(opc: number, rex: number, p66: boolean, rep: number, vsiz
       i.op = Op.LEA;
       i.form = Form.REG_RM;
       break;
+    case 0xa9:
+      noRep(rep, "test");
+      i.op = Op.TEST;
+      i.rm = 0;
+      i.form = Form.RM_IMM;
+      imm(vsize, zbits);
+      break;
+    default: { // c7: mov Ev, Iz (C7 /0); f7: test Ev, Iz (F7 /0)
+      noRep(rep, opc === 0xc7 ? "mov" : "test");
+      const digit = modrm(rex);
+      if (digit !== 0) unsupported(`${hex2(opc)} /${digit}`);
+      i.op = opc === 0xc7 ? Op.MOV : Op.TEST;
+      i.form = Form.RM_IMM;
+      imm(vsize, zbits);
+    }
+  }
+}
+
+/** push imm, pushf/popf, ret, and call/jmp with a displacement: the stack and control transfers. */
+function decodeStackBranch(opc: number, p66: boolean, rep: number): void {
+  const i = insn;
+  switch (opc) {
     case 0x6a:
     case 0x68:
       noRep(rep, "push");
@@ -337,15 +405,6 @@ function decodeOneByte(opc: number, rex: number, p66: boolean, rep: number, vsiz
       i.form = Form.IMM;
       imm(64, opc === 0x6a ? 8 : 32);
       break;
-    case 0x90:
-      if (rex & 1) unsupported("xchg r8, rax");
-      if (rep === 0xf3) {
-        i.op = Op.PAUSE;
-      } else {
-        noRep(rep, "nop");
-        i.op = Op.NOP;
-      }
-      break;
     case 0x9c:
     case 0x9d:
       noRep(rep, "pushf/popf");
@@ -353,51 +412,37 @@ function decodeOneByte(opc: number, rex: number, p66: boolean, rep: number, vsiz
       i.op = opc === 0x9c ? Op.PUSHFQ : Op.POPFQ;
       i.size = 64;
       break;
-    case 0xa9:
-      noRep(rep, "test");
-      i.op = Op.TEST;
-      i.rm = 0;
-      i.form = Form.RM_IMM;
-      imm(vsize, zbits);
-      break;
     case 0xc3:
       noRep(rep, "ret");
       no66(p66, "ret");
       i.op = Op.RET;
       i.size = 64;
       break;
-    case 0xc7: // mov Ev, Iz (C7 /0)
-    case 0xf7: { // test Ev, Iz (F7 /0)
-      noRep(rep, opc === 0xc7 ? "mov" : "test");
-      const digit = modrm(rex);
-      if (digit !== 0) unsupported(`${hex2(opc)} /${digit}`);
-      i.op = opc === 0xc7 ? Op.MOV : Op.TEST;
-      i.form = Form.RM_IMM;
-      imm(vsize, zbits);
-      break;
-    }
-    case 0xcc:
-    case 0xf1:
-    case 0xf4: // int3, int1, hlt: no checks on prefixes, as the CPU makes none
-      i.op = opc === 0xcc ? Op.INT3 : opc === 0xf1 ? Op.INT1 : Op.HLT;
-      i.size = 64;
-      break;
-    case 0xe8:
-    case 0xe9:
-    case 0xeb:
+    default: // e8 call, e9 jmp, eb jmp short
       noRep(rep, "branch");
       no66(p66, "branch");
       i.op = opc === 0xe8 ? Op.CALL : Op.JMP;
       i.size = 64;
       rel(opc === 0xeb ? 8 : 32);
-      break;
-    case 0xff:
-      decodeGroup5(rex, p66, rep);
-      break;
-    default:
-      if (INVALID_64.has(opc)) invalid(`opcode ${hex2(opc)} (invalid in 64-bit mode)`);
-      unsupported(`opcode ${hex2(opc)}`);
   }
+}
+
+/** nop and pause, and the instructions that trap: int3, int1, hlt. */
+function decodeNopTrap(opc: number, rex: number, rep: number): void {
+  const i = insn;
+  if (opc === 0x90) {
+    if (rex & 1) unsupported("xchg r8, rax");
+    if (rep === 0xf3) {
+      i.op = Op.PAUSE;
+    } else {
+      noRep(rep, "nop");
+      i.op = Op.NOP;
+    }
+    return;
+  }
+  // int3, int1, hlt: no checks on prefixes, as the CPU makes none
+  i.op = opc === 0xcc ? Op.INT3 : opc === 0xf1 ? Op.INT1 : Op.HLT;
+  i.size = 64;
 }
 
 function decodeGroup5(rex: number, p66: boolean, rep: number): void {

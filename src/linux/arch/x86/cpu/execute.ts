@@ -18,8 +18,8 @@
  *    VIF, VIP, VM, RF) and clears RF.
  */
 import { aluCode, CC_MASKS, PARITY } from "./alu.js";
-import { Addr, type CpuCore } from "./core.js";
-import { Form, type Handler, type Insn, Op, OP_NAMES, Seg, X } from "./insn.js";
+import { Addr, type CpuCore, X } from "./core.js";
+import { Form, type Handler, type Insn, Op, OP_NAMES, Seg } from "./insn.js";
 import { big, Fl, Reg } from "./regs.js";
 
 /** Flags user mode may change with popf at CPL 3 > IOPL 0 (SDM POPF: not IF, IOPL, VIF, VIP, VM, RF). */

@@ -7,7 +7,6 @@
  * The numbers here are const enums: tsc writes their values in place, which V8's optimized code
  * needs (an imported `const` is a load and a check at each use).
  */
-import type { Block } from "./block.js";
 import type { CpuCore } from "./core.js";
 
 /** Operations, in an order where the eight ALU ops come first as their ModRM /digit (add=/0 ... cmp=/7). */
@@ -38,25 +37,7 @@ export const enum Form {
 export const enum Seg { NONE, ES, CS, SS, DS }
 export const SEG_NAMES = ["", "es", "cs", "ss", "ds"] as const;
 
-/**
- * What running an instruction (its handler, insn.fn) returns: where execution goes on, or why it
- * stops. Small integers, so that V8 never boxes them. A handler that faults throws (a CpuFault)
- * before it changes any register.
- */
-export const enum X {
-  /** Completed; the next instruction follows (rip = insn.next). */
-  NEXT = 0,
-  /** Completed; a relative branch was taken (rip = insn.target). */
-  TAKEN = 1,
-  /** Completed; an indirect branch (rip = the CPU's jumpTo). */
-  JUMP = 2,
-  /** Completed, and rip (in the registers, exactly) is outside the lower half: the fetch there faults. */
-  FAR = 3,
-  /** Completed instructions that need the caller; rip = insn.next. */
-  SYSCALL = 4, INT3 = 5, INT1 = 6,
-}
-
-/** Runs an instruction on a CPU; returns an X code. */
+/** Runs an instruction on a CPU; returns an X code (core.ts). */
 export type Handler = (c: CpuCore, i: Insn) => number;
 
 export class Insn {
@@ -124,7 +105,15 @@ export class Insn {
   /** Times the interpreter ran it. */
   heat = 0;
   /** The compiled block that starts here. */
-  block: Block | null = null;
+  block: CompiledBlock | null = null;
+}
+
+/** A compiled block (block.ts): what the run loop needs of one. */
+export interface CompiledBlock {
+  readonly insns: readonly Insn[];
+  readonly len: number;
+  readonly last: Insn;
+  readonly run: (c: CpuCore) => number;
 }
 
 function notBound(): number {

@@ -7,7 +7,7 @@
 import type { Task } from "../../../include/linux/sched.js";
 import { EFAULT, EINVAL, EIO } from "../../../include/uapi/errno.js";
 import { PTRACE_GETREGS, PTRACE_PEEKUSER, PTRACE_POKEUSER, PTRACE_SETREGS } from "../../../include/uapi/ptrace.js";
-import { putWord, type ArchPtrace } from "../../../kernel/ptrace.js";
+import { putWord } from "../../../kernel/ptrace.js";
 import { ulongBig } from "../../../mm/util.js";
 import { AC, AF, CF, DF, NT, OF, PF, RF, SF, TF, ZF } from "../cpu/regs.js";
 import { DR6_FIXED } from "../cpu/results.js";
@@ -15,6 +15,7 @@ import {
   GPR_OF_FIELD, SIZEOF_USER, USER_DEBUGREG_OFFSET, USER_REGS_FIELDS, USER_REGS_SIZE, type UserRegsField,
 } from "../include/asm/ptrace.js";
 import { x86PtRegs, userDisableSingleStep, userEnableBlockStep, userEnableSingleStep } from "./step.js";
+import type { ArchPtrace } from "../../../include/linux/ptrace.js";
 
 /** TASK_SIZE_MAX of 4-level paging: the first address user breakpoints and fs_base may not reach. */
 const TASK_SIZE_MAX = 2n ** 47n - 4096n;

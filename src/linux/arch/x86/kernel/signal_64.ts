@@ -1,11 +1,14 @@
 import type { Task } from "../../../include/linux/sched.js";
 import { SA_RESTORER, SA_SIGINFO, SI_MAX_SIZE } from "../../../include/uapi/signal.js";
-import { rtSigreturn, type ArchEntry, type UserRegs } from "../../../kernel/entry/common.js";
-import { copySiginfoToUser, setCurrentBlocked, type KSignal } from "../../../kernel/signal.js";
-import { kernelObject, SYSCALL_DEFINE } from "../../../kbuild/object.js";
+import { rtSigreturn } from "../../../kernel/entry/common.js";
+import { copySiginfoToUser, setCurrentBlocked } from "../../../kernel/signal.js";
+import type { SyscallHandler } from "../../../include/linux/syscalls.js";
 import { SYSCALL_64 } from "../syscall_64.js";
 import { Reg } from "../cpu/regs.js";
 import { USER_CS, X86PtRegs } from "../include/asm/ptrace.js";
+import type { ArchEntry } from "../../../include/linux/entry-common.js";
+import type { UserRegs } from "../../../include/linux/ptrace.js";
+import type { KSignal } from "../../../include/linux/sched/signal.js";
 
 /** RFLAGS bits the signal code touches (arch/x86/include/uapi/asm/processor-flags.h). */
 const X86_EFLAGS_TF = 0x100, X86_EFLAGS_DF = 0x400, X86_EFLAGS_RF = 0x10000;
@@ -152,6 +155,4 @@ export const X86_64_ENTRY: ArchEntry = {
   restoreRtFrame,
 };
 
-export const arch_x86_kernel_signal_64_c = kernelObject("arch/x86/kernel/signal_64.c", [
-  SYSCALL_DEFINE(0, "rt_sigreturn", (task) => rtSigreturn(task, X86_64_ENTRY)),
-]);
+export const sys_rt_sigreturn: SyscallHandler = (task) => rtSigreturn(task, X86_64_ENTRY);

@@ -21,7 +21,7 @@
  */
 import type { Task } from "../../../include/linux/sched.js";
 import { SIGTRAP, SI_KERNEL, TRAP_BRKPT, TRAP_HWBKPT, TRAP_TRACE } from "../../../include/uapi/signal.js";
-import { exitToUserMode } from "../../../kernel/entry/common.js";
+import { doSyscall, exitToUserMode } from "../../../kernel/entry/common.js";
 import { SYSCALL_NS, TIMESLICE_SYSCALLS } from "../../../kernel/sched.js";
 import { forceSigFaultInfo } from "../../../kernel/signal.js";
 import { cpuFor, DR6_BS, Reg, RF } from "../cpu/index.js";
@@ -83,7 +83,7 @@ export async function runMachineCode(task: Task, regs: X86PtRegs): Promise<never
     const { result } = cpuFor(mm).run(regs, bps.length ? 1 : TIMESLICE_INSNS);
     switch (result.kind) {
       case "syscall": {
-        const r = kernel.syscall(
+        const r = doSyscall(
           task, regs.lo[Reg.RAX]!, regs.num(Reg.RDI), regs.num(Reg.RSI), regs.num(Reg.RDX),
           regs.num(Reg.R10), regs.num(Reg.R8), regs.num(Reg.R9),
         );

@@ -1,8 +1,9 @@
-import type { Task } from "../sched.js";
+import type { TaskStruct } from "../task_struct.js";
 import {
   RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE,
   RLIMIT_NPROC, RLIMIT_RTPRIO, RLIMIT_SIGPENDING, RLIMIT_STACK,
 } from "../../uapi/resource.js";
+import { SIGKILL } from "../../uapi/signal.js";
 
 /** struct rlimit: soft (cur) and hard (max) limits, unsigned longs (RLIM_INFINITY is 2^64-1). */
 export interface Rlimit {
@@ -62,6 +63,17 @@ export interface KernelSiginfo {
   readonly addr?: number;
 }
 
+/** A signal get_signal() hands to the arch to run its handler (struct ksignal). */
+export interface KSignal {
+  readonly sig: number;
+  readonly info: KernelSiginfo;
+  /** The action as it was when dequeued (SA_RESETHAND may have reset the live one since). */
+  readonly handler: number;
+  readonly flags: number;
+  readonly restorer: number;
+  readonly mask: bigint;
+}
+
 /**
  * struct sigpending: the set of pending signals and their queue of siginfo. A standard signal
  * is queued once however often it is sent (legacy_queue()); real-time signals queue each.
@@ -103,7 +115,7 @@ export interface RealTimer {
  */
 export class SignalStruct {
   /** thread_head: the group's tasks, leader first, until each is released. */
-  readonly threads: Task[] = [];
+  readonly threads: TaskStruct[] = [];
   /** Signals sent to the group (shared_pending). */
   readonly sharedPending = new SigPending();
   flags = 0;
@@ -117,7 +129,7 @@ export class SignalStruct {
   /** The ITIMER_REAL timer (alarm()), per process and not inherited by fork. */
   realTimer: RealTimer | null = null;
   /** wait_chldexit: the group's tasks asleep in wait4()/waitid() (made on first use). */
-  waitChldexit: Task[] | null = null;
+  waitChldexit: TaskStruct[] | null = null;
 
   /** The limits: each Rlimit is immutable, so a copy of the array is a copy of them all. */
   constructor(readonly rlim: Rlimit[]) {}
@@ -129,13 +141,20 @@ export class SignalStruct {
 }
 
 /** rlimit(): a task's limit for a resource. */
-export function rlimit(task: Task, resource: number): Rlimit {
+export function rlimit(task: TaskStruct, resource: number): Rlimit {
   return task.signal.rlim[resource]!;
 }
 
 /** The soft RLIMIT_NOFILE as a number (it never exceeds sysctl nr_open, 2^20). */
-export function nofileLimit(task: Task): number {
+export function nofileLimit(task: TaskStruct): number {
   return Number(task.signal.rlim[RLIMIT_NOFILE]!.cur);
+}
+
+const SIGKILL_BIT = 1n << BigInt(SIGKILL - 1);
+
+/** __fatal_signal_pending(): SIGKILL is queued for the task. */
+export function fatalSignalPending(task: TaskStruct): boolean {
+  return (task.pending.signal & SIGKILL_BIT) !== 0n;
 }
 
 /**
@@ -144,6 +163,6 @@ export function nofileLimit(task: Task): number {
  * -ERESTARTSYS (or another -ERESTART* code) and lets the return path decide what the caller
  * sees: EINTR, a transparent restart, or the count already transferred.
  */
-export function signalPending(task: Task): boolean {
+export function signalPending(task: TaskStruct): boolean {
   return task.signalPending;
 }

@@ -6,7 +6,7 @@
  * modelled otherwise). The generic entry code sees only ip and sp (UserRegs) as numbers.
  */
 import { Reg, X86Regs } from "../../cpu/regs.js";
-import type { UserRegs } from "../../../../kernel/entry/common.js";
+import type { UserRegs } from "../../../../include/linux/ptrace.js";
 
 /** __USER_CS and __USER_DS of x86_64 (arch/x86/include/asm/segment.h). */
 export const USER_CS = 0x33, USER_DS = 0x2b;

@@ -1,5 +1,4 @@
-import type { File } from "./file_table.js";
-
+import type { File } from "./fs.js";
 
 /**
  * struct files_struct: the descriptor table, shared with CLONE_FILES, copied by fork

@@ -1,4 +1,4 @@
-import type { Inode } from "./inode.js";
+import type { Inode } from "./fs.js";
 
 /** struct fs_struct: root, working directory and umask, shared with CLONE_FS. */
 export class FsStruct {
