@@ -7,7 +7,7 @@
 import t from "tap";
 import madge from "madge";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -83,24 +83,20 @@ export async function load(url, context, next) {
   return next(url, context);
 }`;
 
-t.test("resolving a syscall loads no handler module", async (t) => {
+t.test("ltp-run resolve loads no handler module", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "ltp-run-arch-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const log = join(dir, "loaded.txt");
-  const dist = (f: string) => pathToFileURL(join(root, "dist/src", f)).href;
-  // What `ltp-run resolve kcmp --config minimal` does: load the configuration, link it, explain.
-  const script = `
+  // `ltp-run resolve kcmp --config minimal` itself, with a hook that records every module it loads.
+  const register = join(dir, "register.mjs");
+  writeFileSync(register, `
     import { register } from "node:module";
     register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(RECORD_LOADS)}`)}, import.meta.url, { data: { log: ${JSON.stringify(log)} } });
-    const { loadConfig } = await import(${JSON.stringify(dist("runner/configs.js"))});
-    const { link } = await import(${JSON.stringify(dist("linux/kbuild/link.js"))});
-    const { resolveSyscall } = await import(${JSON.stringify(dist("resolver/resolve.js"))});
-    const { formatResolution } = await import(${JSON.stringify(dist("resolver/format.js"))});
-    console.log(formatResolution(resolveSyscall(link(loadConfig("minimal")), "kcmp")));
-  `;
+  `);
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // tap's own loaders are not the resolver's
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8" });
+  const cli = join(root, "dist/src/cli/main.js");
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, cli, "resolve", "kcmp", "--config", "minimal"], { cwd: root, env, encoding: "utf8" });
   t.equal(r.status, 0, "the resolver ran", { stderr: r.stderr });
   t.match(r.stdout, "kernel/Makefile: obj-$(CONFIG_KCMP) += kcmp.o", "it resolved kcmp");
   const loaded = new Set(readFileSync(log, "utf8").split("\n").filter(Boolean).map((u) => fileURLToPath(u)));

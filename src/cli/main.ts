@@ -1,10 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { runCommand } from "./run.js";
-import { diffCommand } from "./diff.js";
-import { resolveCommand } from "./resolve.js";
-import { configsCommand, listCommand } from "./info.js";
-import { baselineSaveCommand, compareCommand, comparisonFormatNames, expectCommand, mergeCommand } from "./reports.js";
-import { replayCommand } from "./replay.js";
+import { comparisonFormatNames } from "../report/compareformats.js";
 import { reportOptions, reportPaths } from "./reportoptions.js";
 import { UsageError } from "./errors.js";
 
@@ -55,7 +50,10 @@ run
   .option("--flaky-fails", "a FLAKY job fails the run")
   .option("--shard <i/n>", "run the i-th of n slices of the job matrix (merge the reports with ltp-run merge)")
   .option("--omit-syscall <names>", "link without these syscalls' handlers: a deliberately broken table, to try a CI gate")
-  .action(async (opts) => { process.exitCode = await runCommand({ ...opts, reports: reportPaths(opts) }); });
+  .action(async (opts) => {
+    const { runCommand } = await import("./run.js");
+    process.exitCode = await runCommand({ ...opts, reports: reportPaths(opts) });
+  });
 
 program
   .command("diff")
@@ -73,7 +71,7 @@ program
   .option("--results-dir <dir>", "where the diff's directory goes", "results")
   .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)")
   .option("--omit-syscall <names>", "link the emulated kernel without these syscalls' handlers: a deliberately broken kernel, to see the diff catch it")
-  .action(async (opts) => { process.exitCode = await diffCommand(opts); });
+  .action(async (opts) => { process.exitCode = await (await import("./diff.js")).diffCommand(opts); });
 
 program
   .command("resolve")
@@ -82,7 +80,7 @@ program
   .option("-c, --config <config>", "the configuration (see run --config)", "minimal")
   .option("--all", "one line per table slot, with totals per category")
   .option("--json", "machine-readable output")
-  .action((syscalls: string[], opts) => { process.exitCode = resolveCommand(syscalls, opts); });
+  .action(async (syscalls: string[], opts) => { process.exitCode = (await import("./resolve.js")).resolveCommand(syscalls, opts); });
 
 program
   .command("list")
@@ -90,13 +88,13 @@ program
   .option("-f, --runtest <files>", "runtest files, comma-separated", "syscalls")
   .option("--testcases <dir>", "where the compiled testcases are looked up")
   .option("--json", "machine-readable output")
-  .action(async (opts) => { process.exitCode = await listCommand(opts); });
+  .action(async (opts) => { process.exitCode = await (await import("./info.js")).listCommand(opts); });
 
 program
   .command("configs")
   .description("list the shipped configurations and the modeled options that differ between them")
   .option("--json", "machine-readable output")
-  .action((opts) => { process.exitCode = configsCommand(opts); });
+  .action(async (opts) => { process.exitCode = (await import("./info.js")).configsCommand(opts); });
 
 program
   .command("compare")
@@ -105,7 +103,7 @@ program
   .argument("<new>", "the later run's JSON report")
   .option("--format <format>", comparisonFormatNames(), "text")
   .option("--flaky-fails", "count FLAKY as failing")
-  .action((oldPath: string, newPath: string, opts) => { process.exitCode = compareCommand(oldPath, newPath, opts); });
+  .action(async (oldPath: string, newPath: string, opts) => { process.exitCode = (await import("./reports.js")).compareCommand(oldPath, newPath, opts); });
 
 program
   .command("baseline")
@@ -114,14 +112,14 @@ program
   .description("make a run's JSON report the baseline (atomically)")
   .argument("<results>", "a run's results.json")
   .argument("<baseline>", "the baseline file to write")
-  .action((from: string, to: string) => { process.exitCode = baselineSaveCommand(from, to); });
+  .action(async (from: string, to: string) => { process.exitCode = (await import("./reports.js")).baselineSaveCommand(from, to); });
 
 program
   .command("expect")
   .description("write a starting expectations file from a run's failures (each needs a reason before use)")
   .requiredOption("--from <results>", "a run's results.json")
   .option("-o, --output <file>", "where to write it (default: stdout)")
-  .action((opts) => { process.exitCode = expectCommand(opts); });
+  .action(async (opts) => { process.exitCode = (await import("./reports.js")).expectCommand(opts); });
 
 program
   .command("replay")
@@ -130,7 +128,7 @@ program
   .requiredOption("--tag <tag>", "the job's tag")
   .requiredOption("-c, --config <config>", "the job's configuration name")
   .option("--testcases <dir>", "where the compiled testcases are looked up")
-  .action(async (from: string, opts) => { process.exitCode = await replayCommand(from, opts); });
+  .action(async (from: string, opts) => { process.exitCode = await (await import("./replay.js")).replayCommand(from, opts); });
 
 const merge = program
   .command("merge")
@@ -139,6 +137,7 @@ const merge = program
   .requiredOption("-o, --output <file>", "the merged JSON report");
 for (const option of reportOptions()) merge.addOption(option);
 merge.action(async (paths: string[], opts) => {
+  const { mergeCommand } = await import("./reports.js");
   process.exitCode = await mergeCommand(paths, { output: opts.output, reports: reportPaths(opts) });
 });
 

@@ -13,11 +13,6 @@ import { writeCopy, type ReportPaths } from "../report/writer.js";
 import { checkedInput, UsageError } from "./errors.js";
 import { consoleStream } from "./reportoptions.js";
 
-/** "text, json, junit or markdown": the formats `compare --format` offers. */
-export function comparisonFormatNames(): string {
-  const names = COMPARISON_FORMATS.map((f) => f.name);
-  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
 
 /** `ltp-run compare OLD.json NEW.json`: exit 1 when NEW has a regression against OLD. */
 export function compareCommand(oldPath: string, newPath: string, opts: { format: string; flakyFails?: boolean }): number {

@@ -63,3 +63,9 @@ export const COMPARISON_FORMATS: readonly ComparisonFormat[] = [
   { name: "junit", render: compareJunitXml },
   { name: "markdown", render: compareMarkdown },
 ];
+
+/** "text, json, junit or markdown": the formats `compare --format` offers. */
+export function comparisonFormatNames(): string {
+  const names = COMPARISON_FORMATS.map((f) => f.name);
+  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
