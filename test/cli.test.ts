@@ -9,6 +9,7 @@ import { link } from "../dist/src/linux/kbuild/link.js";
 import { EmulatedTarget } from "../dist/src/targets/emulated.js";
 import { runTest } from "../dist/src/ltp/lib/tst_test.js";
 import { loadTestcase } from "../dist/src/runner/testcases.js";
+import { findAgent } from "../dist/src/targets/host/agent_binary.js";
 
 const MAIN = resolve("dist/src/cli/main.js");
 
@@ -113,4 +114,68 @@ t.test("a broken link makes kcmp01 fail: built in, yet ENOSYS", async (t) => {
   t.equal(out.counts.failed, 5);
   t.equal(out.exitCode & 1, 1, "TFAIL bit");
   t.match(out.lines[0]!.message, /^kcmp\(\) returned ENOSYS but the config builds it in: /);
+});
+
+/** Why the host target cannot run here, or null: where no C compiler built its agent, its tests are skipped with this. */
+function hostUnavailable(): string | null {
+  try {
+    findAgent();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+t.test("diff: the emulated kernel against this machine's kernel", async (t) => {
+  const why = hostUnavailable();
+  if (why) return t.skip(why);
+  const clean = ltpRun(["diff", "-f", "syscalls", "--seed", "5"]);
+  t.equal(clean.code, 0, "no divergence on the syscalls suite", { out: clean.out.slice(-2000), err: clean.err });
+  t.match(clean.out, /46 jobs compared: 0 divergences \(0 explained, 0 unexplained\)/);
+  const doc = JSON.parse(readFileSync(join(runDir(clean.cwd), "diff.json"), "utf8"));
+  t.same([doc.target.kind, doc.reference.kind, doc.jobs_compared, doc.divergences], ["emulated", "host", 46, []]);
+  t.ok(readdirSync(runDir(clean.cwd)).includes("results-host.json"), "both sides' reports are kept");
+
+  // A deliberately broken emulated kernel: the diff must catch it.
+  const broken = ltpRun(["diff", "-f", "kcmp", "--omit-syscall", "kcmp", "--seed", "5"]);
+  t.equal(broken.code, 1, "a divergence fails the diff");
+  t.match(broken.out, /kcmp01\s+host\s+status\s+fail\s+pass/);
+  t.match(broken.out, /3 jobs compared: \d+ divergences \(0 explained, \d+ unexplained\)/);
+
+  // Explained divergences pass; an entry that matches nothing is reported stale.
+  const expect = join(broken.cwd, "expect.json");
+  writeFileSync(expect, JSON.stringify({ expectations: [
+    ...["kcmp01", "kcmp02", "kcmp03"].map((test) => ({ test, config: "host", reason: "kcmp is left out of the link on purpose" })),
+    { test: "fork01", config: "host", reason: "no such divergence" },
+  ] }));
+  const explained = ltpRun(["diff", "-f", "kcmp", "--omit-syscall", "kcmp", "--seed", "5", "--expect", expect]);
+  t.equal(explained.code, 0, "every divergence explained");
+  t.match(explained.out, /explained: kcmp is left out of the link on purpose/);
+  t.match(explained.out, /stale expectation: fork01 on host matches no divergence/);
+
+  const usage = ltpRun(["diff", "--target", "host"]);
+  t.equal(usage.code, 2);
+  t.match(usage.err, /^ltp-run: diff compares a target with this machine's kernel/);
+});
+
+t.test("--target: the host's kernel, and bad targets", async (t) => {
+  const bad = ltpRun(["-f", "kcmp", "--target", "qemu-x86_64"]);
+  t.equal(bad.code, 2);
+  t.match(bad.err, /^ltp-run: unknown target: "qemu-x86_64" \(emulated, host, or a command line with \{agent\}/);
+  const why = hostUnavailable();
+  if (why) return t.skip(why);
+  const notHost = ltpRun(["-f", "kcmp", "--target", "host", "--config", "minimal"]);
+  t.equal(notHost.code, 2);
+  t.match(notHost.err, /--target host runs on this machine's kernel/);
+  const noProgram = ltpRun(["-f", "kcmp", "--target", "no-such-emulator {agent}"]);
+  t.equal(noProgram.code, 2);
+  t.match(noProgram.err, /no-such-emulator is not an executable on the PATH/);
+  const r = ltpRun(["-f", "kcmp", "--target", "host", "--seed", "3"]);
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, /on host = 3 jobs/);
+  const json = JSON.parse(readFileSync(join(runDir(r.cwd), "results.json"), "utf8"));
+  t.equal(json.ltp_run.target.kind, "host");
+  t.match(json.environment.kernel, /^Linux \S+ \(this machine's kernel\)$/);
+  t.same(json.results.map((x: { target: string; status: string }) => [x.target, x.status]), [["host", "pass"], ["host", "pass"], ["host", "pass"]]);
+  t.match(json.results[0].test.log, /^tst_test.ts: TINFO: Tested kernel: Linux \S+ host x86_64\n/);
 });
