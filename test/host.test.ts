@@ -360,6 +360,22 @@ function hostTests(): void {
     }
   });
 
+  t.test("a wrapper: the agent under a user-mode emulator (qemu-x86_64)", async (t) => {
+    const qemu = (process.env.PATH ?? "").split(":").map((d) => join(d, "qemu-x86_64")).find((p) => existsSync(p));
+    if (!qemu) {
+      t.skip("qemu-x86_64 is not installed");
+      return;
+    }
+    const got: Record<string, unknown> = {};
+    await clean(t, async (target) => {
+      got.brk = await raw(target, 12, 0);
+      const child = await ltp.SAFE_FORK(async () => 4);
+      got.child = ltp.WEXITSTATUS((await ltp.SAFE_WAITPID(child)).status);
+    }, { target: { wrapper: ["qemu-x86_64", "{agent}"] } });
+    // (Not the pids: qemu's own threads take some.)
+    t.same(got, { brk: USER_DATA_BASE + USER_DATA_SIZE, child: 4 }, "the same calls, answered through qemu");
+  });
+
   t.test("a missing agent: one clear error", async (t) => {
     const target = new HostTarget(linked, { agent: "/nonexistent/ltp-host-agent" });
     await t.rejects(target.run(async () => undefined), { name: "HostAgentMissingError", message: /native agent.*C compiler/ });
