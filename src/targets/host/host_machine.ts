@@ -212,6 +212,8 @@ export class HostMachine implements ProcessHost {
   private cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
+    // The tasks' code never resumes now; an enabled AsyncLocalStorage slows every promise of the thread.
+    this.running.disable();
     this.server?.close();
     for (const s of this.sockets) s.destroy();
     if (this.runtimeDir) rmSync(this.runtimeDir, { recursive: true, force: true });
