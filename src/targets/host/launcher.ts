@@ -98,7 +98,7 @@ export class Launcher {
         launchers.delete(this.child);
         isolation({ isolated: false, detail: "the launcher ended early" });
         if (status !== null) resolve(status);
-        else reject(new Error(`the host launcher ended (${signal ?? `exit ${code}`}) without the init's status${this.errors.length ? `: ${this.errors.join("; ")}` : ""}`));
+        else reject(new Error(`the host launcher ended (${signal ?? `exit ${code}`}) without the init's status`));
       });
     });
   }
