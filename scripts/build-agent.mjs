@@ -39,15 +39,16 @@ const tmp = mkdtempSync(join(tmpdir(), "ltp-agent-build-"));
 try {
   const script = join(tmp, "agent.ld");
   // The linker script takes the addresses from layout.h through the preprocessor.
-  run([...includes, "-E", "-P", "-undef", "-x", "c", join(src, "agent.ld"), "-o", script]);
+  run([...includes, "-E", "-P", "-undef", "-nostdinc", "-x", "c", join(src, "agent.ld"), "-o", script]);
   const sources = [
     ...readdirSync(src).filter((f) => f.endsWith(".c")).map((f) => join(src, f)),
     ...readdirSync(archDir).filter((f) => f.endsWith(".S") || f.endsWith(".c")).map((f) => join(archDir, f)),
   ];
   mkdirSync(outDir, { recursive: true });
   run([
-    "-O2", "-g", "-static", "-nostdlib", "-ffreestanding", "-fno-builtin", "-fno-stack-protector", "-fno-pie", "-no-pie",
-    // The agent's memset and memcpy are loops the optimizer would otherwise turn into calls to themselves.
+    "-O2", "-g", "-static", "-nostdlib", "-nostdinc", "-ffreestanding", "-fno-builtin", "-fno-stack-protector", "-fno-pie", "-no-pie",
+    // No C library at all, not even its headers: a bare compiler builds it (no libc6-dev). The
+    // agent's memset and memcpy are loops the optimizer would otherwise turn into calls to themselves.
     "-fno-tree-loop-distribute-patterns",
     "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", ...(ARCH_FLAGS[arch] ?? []),
     "-Wall", "-Wextra", "-Werror", "-Wl,--build-id=none", "-Wl,-z,noexecstack",

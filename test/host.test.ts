@@ -21,7 +21,7 @@ import * as ltp from "../dist/src/ltp/index.js";
 import { sys } from "./harness/emulated.js";
 
 /* ---- ABI constants, written out from the uapi headers ---- */
-const ENOSYS = 38, EINVAL = 22, EINTR = 4, EPERM = 1, ENOENT = 2;
+const ENOSYS = 38, EINVAL = 22, EINTR = 4, EPERM = 1, ENOENT = 2, ESRCH = 3;
 const SIGKILL = 9, SIGSEGV = 11, SIGUSR1 = 10, SIGUSR2 = 12, SIGCHLD = 17;
 const SA_RESTART = 0x10000000, SA_SIGINFO = 4, SIG_BLOCK = 0;
 const SEEK_SET = 0, KCMP_FILE = 0;
@@ -120,6 +120,9 @@ function hostTests(): void {
       got.seek2to53 = await raw(target, 8, fd, 2 ** 53, SEEK_SET);
       got.seekMinus1 = await raw(target, 8, fd, -1, SEEK_SET);
       got.seek2to63 = await raw(target, 8, fd, 2 ** 63, SEEK_SET);
+      // The literal 0xffffffffffffffff is the double 2^64: all ones, as C would pass it.
+      got.allOnes = await raw(target, 8, fd, 0xffffffffffffffff, SEEK_SET);
+      got.allOnesPid = await sys("kcmp", 0xffffffffffffffff, 0xffffffffffffffff, KCMP_FILE, fd, fd);
       // kcmp's pids are pid_t and its KCMP_FILE indexes unsigned int: the upper 32 bits go.
       const me = await ltp.getpid();
       got.kcmpTruncated = await sys("kcmp", me + 2 ** 32, me, KCMP_FILE, fd + 2 ** 32, fd);
@@ -141,6 +144,8 @@ function hostTests(): void {
     t.equal(got.seek2to53, 2 ** 53, "lseek to 2^53 returns it exactly");
     t.equal(got.seekMinus1, -EINVAL);
     t.equal(got.seek2to63, -EINVAL);
+    t.equal(got.allOnes, -EINVAL, "an offset of all ones is -1");
+    t.equal(got.allOnesPid, -ESRCH, "pid_t all ones is -1: no such process");
     t.equal(got.kcmpTruncated, 0, "kcmp(pid + 2^32, pid, KCMP_FILE, fd + 2^32, fd): the same file");
     t.equal(got.brk, USER_DATA_BASE + USER_DATA_SIZE, "the break starts right after the data segment");
     t.equal(got.mmapHigh, true);
@@ -358,6 +363,22 @@ function hostTests(): void {
       t.same(agents().filter((p) => !before.includes(p)), [], "no agent is left");
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+
+  t.test("a wrapper: the agent under a user-mode emulator (qemu-x86_64)", async (t) => {
+    const qemu = (process.env.PATH ?? "").split(":").map((d) => join(d, "qemu-x86_64")).find((p) => existsSync(p));
+    if (!qemu) {
+      t.skip("qemu-x86_64 is not installed");
+      return;
+    }
+    const got: Record<string, unknown> = {};
+    await clean(t, async (target) => {
+      got.brk = await raw(target, 12, 0);
+      const child = await ltp.SAFE_FORK(async () => 4);
+      got.child = ltp.WEXITSTATUS((await ltp.SAFE_WAITPID(child)).status);
+    }, { target: { wrapper: ["qemu-x86_64", "{agent}"] } });
+    // (Not the pids: qemu's own threads take some.)
+    t.same(got, { brk: USER_DATA_BASE + USER_DATA_SIZE, child: 4 }, "the same calls, answered through qemu");
   });
 
   t.test("a missing agent: one clear error", async (t) => {

@@ -68,26 +68,33 @@ export class HostMachine implements ProcessHost {
   }
 
   async run(main: (init: UserProcess) => Promise<void>, image: ProgramImage): Promise<MachineExit> {
-    const dir = (this.runtimeDir = mkdtempSync(join(this.spec.runtimeParent, "ltp-host-")));
-    const server = (this.server = createServer((socket) => this.accept(socket, main)));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(join(dir, CHANNEL_SOCKET), () => resolve());
-    });
-    const launcher = (this.launcher = new Launcher({
-      agent: this.spec.agent, runtimeDir: dir, isolate: this.spec.isolate, wrapper: this.spec.wrapper, image,
-    }));
-    void launcher.isolation.then((i) => (this.isolation = i));
-    let status: number;
+    try {
+      const dir = (this.runtimeDir = mkdtempSync(join(this.spec.runtimeParent, "ltp-host-")));
+      const server = (this.server = createServer((socket) => this.accept(socket, main)));
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(join(dir, CHANNEL_SOCKET), () => resolve());
+      });
+      const launcher = (this.launcher = new Launcher({
+        agent: this.spec.agent, runtimeDir: dir, isolate: this.spec.isolate, wrapper: this.spec.wrapper, image,
+      }));
+      void launcher.isolation.then((i) => (this.isolation = i));
+      return { kind: "halted", status: await this.initStatus(launcher) };
+    } finally {
+      this.cleanup();
+    }
+  }
+
+  /** The init's wait status as the launcher reports it; one fault line per error it or an agent reported. */
+  private async initStatus(launcher: Launcher): Promise<number> {
+    let status = LOST_STATUS;
     try {
       status = await launcher.exited;
     } catch (e) {
       this.faults.push(e instanceof Error ? e.message : String(e));
-      status = LOST_STATUS;
     }
     this.faults.push(...launcher.errors);
-    this.cleanup();
-    return { kind: "halted", status };
+    return status;
   }
 
   /** Kills the job as a whole (every process of it) and removes its runtime directory. */
@@ -212,6 +219,8 @@ export class HostMachine implements ProcessHost {
   private cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
+    // The tasks' code never resumes now; an enabled AsyncLocalStorage slows every promise of the thread.
+    this.running.disable();
     this.server?.close();
     for (const s of this.sockets) s.destroy();
     if (this.runtimeDir) rmSync(this.runtimeDir, { recursive: true, force: true });

@@ -21,7 +21,8 @@ export interface ProcessHost {
 /**
  * One task on the real kernel, as the test API sees it: its agent makes the system calls
  * (exactly the words given), its memory is the real process's. Requests go out on the task's
- * channel; replies come back in order of sequence number.
+ * channel; each reply names its request by sequence number (a handler's calls are answered
+ * while the call it interrupted still waits).
  */
 export class HostProcess implements UserProcess {
   readonly memory: UserMemory;

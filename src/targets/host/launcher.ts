@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { ProgramImage } from "../target.js";
 
@@ -16,6 +18,22 @@ export interface LaunchSpec {
   /** A command the agent runs under, "{agent}" standing for its path (empty: none). */
   readonly wrapper: readonly string[];
   readonly image: ProgramImage;
+}
+
+/**
+ * A wrapper command's path: the launcher execs it without a PATH search (the program's
+ * environment is the test's, not the runner's), so a bare name is looked up here.
+ */
+function commandPath(command: string): string {
+  if (command.includes("/")) return command;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const path = join(dir || ".", command);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch { /* not in this directory */ }
+  }
+  return command;
 }
 
 /** How long a launcher asked to stop may take before it is killed outright. */
@@ -51,9 +69,10 @@ export class Launcher {
 
   constructor(spec: LaunchSpec) {
     const { argv, envp } = spec.image;
+    const wrapper = spec.wrapper.map((w, i) => (i === 0 ? commandPath(w) : w));
     const args = [
       "launch", spec.runtimeDir, spec.isolate ? "1" : "0", String(process.pid),
-      String(spec.wrapper.length), ...spec.wrapper, String(argv.length), ...argv, String(envp.length), ...envp,
+      String(wrapper.length), ...wrapper, String(argv.length), ...argv, String(envp.length), ...envp,
     ];
     this.child = spawn(spec.agent, args, { stdio: ["ignore", "pipe", "pipe"], env: {} });
     launchers.add(this.child);
@@ -79,7 +98,7 @@ export class Launcher {
         launchers.delete(this.child);
         isolation({ isolated: false, detail: "the launcher ended early" });
         if (status !== null) resolve(status);
-        else reject(new Error(`the host launcher ended (${signal ?? `exit ${code}`}) without the init's status${this.errors.length ? `: ${this.errors.join("; ")}` : ""}`));
+        else reject(new Error(`the host launcher ended (${signal ?? `exit ${code}`}) without the init's status`));
       });
     });
   }

@@ -31,10 +31,18 @@ export const enum Event {
   Call = 3,
 }
 
-/** A register word as the C code would have it: integers modulo 2^64 (negative numbers are two's complement). */
+const WORD_MAX = 2n ** 64n - 1n;
+
+/**
+ * A register word as the C code would have it: integers modulo 2^64 (negative numbers are
+ * two's complement). A number at or past 2^64 is all ones: the literal 0xffffffffffffffff
+ * is the double 2^64.
+ */
 export function toWord(v: number | bigint): bigint {
   if (typeof v === "bigint") return BigInt.asUintN(64, v);
-  return Number.isFinite(v) ? BigInt.asUintN(64, BigInt(Math.trunc(v))) : 0n;
+  if (!Number.isFinite(v)) return 0n;
+  const i = BigInt(Math.trunc(v));
+  return i > WORD_MAX ? WORD_MAX : BigInt.asUintN(64, i);
 }
 
 /** A request: op, seq, depth, token, then the op's words (at most MSG_WORDS - 4). */

@@ -20,10 +20,13 @@
 #define ERROR_LINE_MAX 200
 
 static volatile int terminate_requested;
+static volatile long init_pid;
 
+/* Killing the init kills the job (its PID namespace), or lets kill_leftovers() finish it. */
 static void on_terminate(int sig) {
   (void)sig;
   terminate_requested = 1;
+  if (init_pid > 0) sys2(NR_kill, init_pid, SIGKILL);
 }
 
 struct kernel_sigaction {
@@ -249,6 +252,28 @@ static void remove_runtime_dir(const char *rundir) {
   sys3(NR_unlinkat, AT_FDCWD, rundir, AT_REMOVEDIR);
 }
 
+/*
+ * The runtime directory, the runner's /proc and the launcher's stderr where every agent finds
+ * them (agent_fds), just below RLIMIT_NOFILE's hard limit; dup2 clears close-on-exec, so
+ * they go on to the agent.
+ */
+static void place_agent_fds(const char *rundir) {
+  struct rlimit64 nofile, saved;
+  sys4(NR_prlimit64, 0, RLIMIT_NOFILE, 0, &nofile);
+  agent_fds_from_limit(nofile.max);
+  long dir = sys4(NR_openat, AT_FDCWD, rundir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+  long proc = sys4(NR_openat, AT_FDCWD, "/proc", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dir < 0 || proc < 0) die("launcher: cannot open the runtime directory or /proc", dir < 0 ? dir : proc);
+  int raised = nofile_raise(&saved);
+  if (sys2(NR_dup2, dir, agent_fds.rundir) < 0 || sys2(NR_dup2, proc, agent_fds.outer_proc) < 0 ||
+      sys2(NR_dup2, 2, agent_fds.diag) < 0) {
+    die("launcher: cannot place the agent's descriptors below RLIMIT_NOFILE's hard limit", 0);
+  }
+  if (raised) nofile_restore(&saved);
+  sys1(NR_close, dir);
+  sys1(NR_close, proc);
+}
+
 void launcher_main(int argc, char **argv) {
   if (argc < 8) die("launcher: usage: launch <rundir> <isolate> <runner pid> <n> wrapper... <n> argv... <n> envp...", 0);
   char *rundir = argv[2];
@@ -264,22 +289,7 @@ void launcher_main(int argc, char **argv) {
   if (sys0(NR_getppid) != runner) sys1(NR_exit_group, 1);
   catch_termination();
   init_rlimits();
-  struct rlimit64 nofile;
-  sys4(NR_prlimit64, 0, RLIMIT_NOFILE, 0, &nofile);
-  agent_fds_from_limit(nofile.max);
-  long dir = sys4(NR_openat, AT_FDCWD, rundir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-  long proc = sys4(NR_openat, AT_FDCWD, "/proc", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dir < 0 || proc < 0) die("launcher: cannot open the runtime directory or /proc", dir < 0 ? dir : proc);
-  /* dup2 clears close-on-exec: these go on to the agent. */
-  struct rlimit64 saved;
-  int raised = nofile_raise(&saved);
-  if (sys2(NR_dup2, dir, agent_fds.rundir) < 0 || sys2(NR_dup2, proc, agent_fds.outer_proc) < 0 ||
-      sys2(NR_dup2, 2, agent_fds.diag) < 0) {
-    die("launcher: cannot place the agent's descriptors below RLIMIT_NOFILE's hard limit", 0);
-  }
-  if (raised) nofile_restore(&saved);
-  sys1(NR_close, dir);
-  sys1(NR_close, proc);
+  place_agent_fds(rundir);
 
   enum isolation iso = want_isolation ? isolate() : UNISOLATED;
   if (!want_isolation) report("unisolated: isolation was not asked for", 0, 0, 0);
@@ -294,13 +304,13 @@ void launcher_main(int argc, char **argv) {
   }
   sys1(NR_close, alive[0]);
   if (pid < 0) die("launcher: fork of the init failed", pid);
+  init_pid = pid;
+  if (terminate_requested) sys2(NR_kill, pid, SIGKILL);
   report("init ", 0, pid, 1);
   int status = 0;
-  for (;;) {
-    long r = sys4(NR_wait4, pid, &status, __WALL, 0);
-    if (r == pid) break;
+  long r;
+  while ((r = sys4(NR_wait4, pid, &status, __WALL, 0)) != pid) {
     if (r != -EINTR) die("launcher: wait4 for the init failed", r);
-    if (terminate_requested) sys2(NR_kill, pid, SIGKILL);
   }
   if (iso == UNISOLATED) kill_leftovers();
   remove_runtime_dir(rundir);

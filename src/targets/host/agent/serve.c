@@ -37,7 +37,8 @@ static s64 do_syscall(struct level *lv, const struct message *m) {
     agent_sigreturn(lv->frame_sp);
   }
   if (IS_CLONE_NR(nr)) return clone_task(lv, w, m->w[3]);
-  if (nr == NR_kill && (s64)w[1] == -1 && !agent_isolated) {
+  /* kill()'s pid is a pid_t: any word whose low 32 bits are -1 means every process. */
+  if (nr == NR_kill && (int)w[1] == -1 && !agent_isolated) {
     diag("kill(-1, ...) refused: the job is not in a PID namespace of its own", 0);
     return -EPERM;
   }
