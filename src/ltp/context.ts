@@ -1,5 +1,5 @@
 import type { Target, UserProcess } from "../targets/target.js";
-import type { Results } from "./lib/tst_res.js";
+import type { Results } from "./lib/tst_results.js";
 
 /** What the test library knows about the job running in this thread. */
 export interface JobContext {

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
+import { release } from "node:os";
 import { basename, join } from "node:path";
 import { DotConfigError, parseDotConfig, readDotConfig, type DotConfigValues } from "../linux/kconfig/dotconfig.js";
 import { KernelConfig } from "../linux/kconfig/config.js";
@@ -12,6 +13,11 @@ export class ConfigSpecError extends Error {
 }
 
 export const HOST_CONFIG = "/proc/config.gz";
+
+/** Where the running kernel's .config is: /proc/config.gz (CONFIG_IKCONFIG_PROC), else what distributions install in /boot. */
+export function hostConfigPath(): string | null {
+  return [HOST_CONFIG, `/boot/config-${release()}`].find((p) => existsSync(p)) ?? null;
+}
 
 /** The shipped configurations: configs/<name>.config. */
 export function shippedConfigs(): string[] {
@@ -27,8 +33,9 @@ function configOrder(a: string, b: string): number {
 
 function loadBase(base: string): { name: string; values: DotConfigValues } {
   if (base === "host") {
-    if (!existsSync(HOST_CONFIG)) throw new ConfigSpecError(`host: ${HOST_CONFIG} does not exist (the running kernel needs CONFIG_IKCONFIG_PROC)`);
-    return { name: "host", values: readDotConfig(HOST_CONFIG) };
+    const path = hostConfigPath();
+    if (!path) throw new ConfigSpecError(`host: neither ${HOST_CONFIG} (CONFIG_IKCONFIG_PROC) nor /boot/config-${release()} exists: the running kernel's configuration is unknown`);
+    return { name: "host", values: readDotConfig(path) };
   }
   const shipped = join(packageRoot(), "configs", `${base}.config`);
   if (/^[A-Za-z0-9_-]+$/.test(base) && existsSync(shipped)) return { name: base, values: readDotConfig(shipped) };

@@ -116,6 +116,8 @@ export class EmulatedTarget implements Target {
   }
 
   readonly kernelName = "emulated Linux 6.12";
+  /** A kernel booted for the job alone: kill(-1, ...) reaches only its processes. */
+  readonly isolation = { isolated: true, detail: "an emulated kernel of the job's own" } as const;
 
   get configName(): string {
     return this.linked.config.name;

@@ -79,11 +79,24 @@ export interface EnosysExplanation {
   readonly builtIn: boolean;
 }
 
+/**
+ * Whether a job's processes have the machine to themselves: pid 1 is the job's own init and
+ * kill(-1, ...) reaches only them (always on the emulated kernel; on the host, in PID and mount
+ * namespaces of the job's own).
+ */
+export interface Isolation {
+  readonly isolated: boolean;
+  /** "pid and mount namespaces", or why there are none. */
+  readonly detail: string;
+}
+
 /** A kernel booted for one job. */
 export interface Target {
   /** uname -m */
   readonly arch: string;
   readonly configName: string;
+  /** Known once run() has started the program: what a kill(-1, ...) could reach. */
+  readonly isolation: Isolation;
   /** The kernel under test, as the test library's first line names it ("Tested kernel: ..."). */
   readonly kernelName: string;
   /** The number of a syscall on this arch, or undefined where the table has no such entry. */

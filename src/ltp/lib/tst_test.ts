@@ -166,10 +166,14 @@ function libraryMain(test: TestCase, ctx: JobContext): () => Promise<void> {
       }
       // Orphans are reparented to this process. Like LTP after a test, kill what is left (a
       // tracee stopped when its tracer ended, a stray child still running), then reap it all.
+      // Where the job does not have the machine to itself, kill(-1) would reach every process
+      // of the machine: the target kills the job's leftovers once this process exits.
       let reaped: number;
       while ((reaped = (await waitpid(-1, __WALL | WNOHANG)).pid) > 0);
-      if (reaped === 0 && (await kill(-1, SIGKILL)) === 0) tst_res(TINFO, "Killed the leftover descendant processes");
-      while ((await waitpid(-1, __WALL)).pid > 0);
+      if (reaped === 0 && ctx.target.isolation.isolated) {
+        if ((await kill(-1, SIGKILL)) === 0) tst_res(TINFO, "Killed the leftover descendant processes");
+        while ((await waitpid(-1, __WALL)).pid > 0);
+      }
     } catch (e) {
       if (!(e instanceof TstBrk)) exitStatusFor(e);
     }

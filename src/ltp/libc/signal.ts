@@ -7,6 +7,7 @@
 import { SA_RESTART, SA_RESTORER, SIGSET_SIZE } from "../../linux/include/uapi/signal.js";
 import type { UserFunction } from "../../targets/target.js";
 import { job } from "../context.js";
+import { TCONF, tst_brk } from "../lib/tst_res.js";
 import { enterHandler, leaveHandler, outBuffer } from "./data_segment.js";
 import { peekBytes, pokeBytes } from "./memory.js";
 import { after, syscall, type SysResult } from "./syscall.js";
@@ -26,7 +27,18 @@ function getSet(addr: number): bigint {
   return new DataView(peekBytes(addr, SIGSET_SIZE).buffer).getBigUint64(0, true);
 }
 
-export const kill = (pid: number, sig: number): SysResult => syscall("kill", pid, sig);
+/**
+ * kill(2). kill(-1, sig) signals every process the caller may signal: on a target where the
+ * job does not have the machine to itself (the host without namespaces), that is the whole
+ * machine, so the test cannot run there (TCONF with the reason).
+ */
+export function kill(pid: number, sig: number): SysResult {
+  if (pid === -1) {
+    const { isolation } = job().target;
+    if (!isolation.isolated) tst_brk(TCONF, `kill(-1, ${sig}) would signal every process of this machine: ${isolation.detail}`);
+  }
+  return syscall("kill", pid, sig);
+}
 
 /** tgkill(tgid, tid, sig): a signal to one thread. */
 export const tgkill = (tgid: number, tid: number, sig: number): SysResult => syscall("tgkill", tgid, tid, sig);

@@ -2,9 +2,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import { UserFault, type MachineExit, type ProgramImage, type UserFunction, type UserProcess } from "../target.js";
+import { UserFault, type Isolation, type MachineExit, type ProgramImage, type UserFunction, type UserProcess } from "../target.js";
 import { HostProcess, type ProcessHost } from "./host_process.js";
-import { Launcher, type Isolation } from "./launcher.js";
+import { Launcher } from "./launcher.js";
 import { CHANNEL_SOCKET, Event, MessageReader, parseHello, PROTOCOL_VERSION, wordNumber, wordSigned, type Hello } from "./protocol.js";
 
 /** The layout the test API assumes: the emulated target's (agent/layout.h must agree). */

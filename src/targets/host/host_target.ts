@@ -2,11 +2,10 @@ import { machine, release, tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { USER_DATA_BASE, USER_DATA_SIZE } from "../../linux/init/main.js";
 import type { LinkedKernel } from "../../linux/kbuild/link.js";
-import type { EnosysExplanation, MachineExit, ProgramImage, Target, UserFunction, UserProcess } from "../target.js";
+import type { EnosysExplanation, Isolation, MachineExit, ProgramImage, Target, UserFunction, UserProcess } from "../target.js";
 import { findAgent } from "./agent_binary.js";
 import { explainHostEnosys } from "./host_enosys.js";
 import { HostMachine, type Layout } from "./host_machine.js";
-import type { Isolation } from "./launcher.js";
 import { ProgramFunctions, TEXT_BASE } from "./program_functions.js";
 
 /** The host agent's entry stubs for the program's functions (agent/layout.h: USER_FN_BASE, USER_FN_STRIDE, USER_FN_COUNT). */
@@ -75,8 +74,15 @@ export class HostTarget implements Target {
     return this.linked.config.value(name);
   }
 
+  /**
+   * Linux's own verdict for the running kernel's config. Under a wrapper, a call Linux builds
+   * that still answers ENOSYS is the emulator's gap: the failure names it.
+   */
   explainEnosys(name: string): EnosysExplanation {
-    return explainHostEnosys(this.linked, name);
+    const why = explainHostEnosys(this.linked, name);
+    const emulator = this.options.wrapper?.[0]?.split("/").pop();
+    if (!why.builtIn || !emulator) return why;
+    return { ...why, category: "not-implemented", reason: `not implemented by ${emulator}, while the running kernel's config builds it (${why.reason})` };
   }
 
   explainArchUnsupported(name: string): string | null {
@@ -84,12 +90,13 @@ export class HostTarget implements Target {
   }
 
   /**
-   * Whether the job's processes have PID and mount namespaces of their own (null until the
-   * job has started). Without them, pid 1 is not the init and kill(-1, ...) would reach the
-   * whole machine: the agent refuses it, and tests that need it should not run.
+   * Whether the job's processes have PID and mount namespaces of their own (known once the
+   * program runs). Without them, pid 1 is not the init and kill(-1, ...) would reach the
+   * whole machine: the agent refuses it, and the test library neither makes it nor lets a
+   * testcase make it.
    */
-  get isolation(): Isolation | null {
-    return this.machine?.isolation ?? null;
+  get isolation(): Isolation {
+    return this.machine?.isolation ?? { isolated: false, detail: "the job has not started" };
   }
 
   async run(main: (init: UserProcess) => Promise<void>, image: ProgramImage = DEFAULT_IMAGE): Promise<MachineExit> {

@@ -2,14 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
-import type { ProgramImage } from "../target.js";
+import type { Isolation, ProgramImage } from "../target.js";
 
 /** Whether a job's processes are in namespaces of their own, and how (or why not). */
-export interface Isolation {
-  readonly isolated: boolean;
-  /** "pid and mount namespaces", or why there are none. */
-  readonly detail: string;
-}
 
 export interface LaunchSpec {
   readonly agent: string;
