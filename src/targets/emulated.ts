@@ -9,6 +9,7 @@ import {
   UserFault, type EnosysExplanation, type MachineExit, type ProgramImage, type Target, type UserFunction,
   type UserMemory, type UserProcess,
 } from "./target.js";
+import { ProgramFunctions } from "./program_functions.js";
 import { resolveSyscall } from "../resolver/resolve.js";
 
 const numberTables = new WeakMap<LinkedKernel, Map<string, number>>();
@@ -23,14 +24,6 @@ function numbers(linked: LinkedKernel): Map<string, number> {
 }
 
 const DATA_SEGMENT = { start: USER_DATA_BASE, size: USER_DATA_SIZE } as const;
-
-/**
- * Where the program's functions get their addresses: the text of a non-PIE x86-64 executable
- * starts at 0x401000. Nothing is mapped there: the functions are the testcase's code, entered
- * by the kernel (a signal handler) through the target, never fetched as instructions.
- */
-const TEXT_BASE = 0x401000;
-const FUNCTION_ALIGN = 16;
 
 /**
  * One emulated task seen as a process running user code, and its memory as that code sees
@@ -84,31 +77,24 @@ class EmulatedProcess implements UserProcess, UserMemory {
 export class EmulatedTarget implements Target {
   readonly kernel: Kernel;
 
-  private readonly functions = new Map<number, UserFunction>();
-  private readonly addresses = new Map<UserFunction, number>();
+  private readonly functions = new ProgramFunctions();
 
   constructor(private readonly linked: LinkedKernel, seed: number, boot: BootOptions = {}) {
     this.kernel = new Kernel(linked, seed, boot);
     // User code that touched memory it may not is a page fault the MMU raised: SIGSEGV.
     this.kernel.trapSignal = (error) => (error instanceof UserFault ? SIGSEGV : 0);
     this.kernel.userCode = (_task, addr, args) => {
-      const fn = this.functions.get(addr);
+      const fn = this.functions.functionAt(addr);
       return fn ? Promise.resolve(fn(args[0]!, args[1]!, args[2]!)).then(() => undefined) : null;
     };
   }
 
   codeAddress(fn: UserFunction): number {
-    let addr = this.addresses.get(fn);
-    if (addr === undefined) {
-      addr = TEXT_BASE + this.functions.size * FUNCTION_ALIGN;
-      this.functions.set(addr, fn);
-      this.addresses.set(fn, addr);
-    }
-    return addr;
+    return this.functions.codeAddress(fn);
   }
 
   functionAt(addr: number): UserFunction | undefined {
-    return this.functions.get(addr);
+    return this.functions.functionAt(addr);
   }
 
   get arch(): string {

@@ -6,7 +6,7 @@ import type { EnosysExplanation, Isolation, MachineExit, ProgramImage, Target, U
 import { findAgent } from "./agent_binary.js";
 import { explainHostEnosys } from "./host_enosys.js";
 import { HostMachine, type Layout } from "./host_machine.js";
-import { ProgramFunctions, TEXT_BASE } from "./program_functions.js";
+import { ProgramFunctions, TEXT_BASE } from "../program_functions.js";
 
 /** The host agent's entry stubs for the program's functions (agent/layout.h: USER_FN_BASE, USER_FN_STRIDE, USER_FN_COUNT). */
 const FUNCTION_COUNT = 4096;

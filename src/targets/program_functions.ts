@@ -1,10 +1,12 @@
-import type { UserFunction } from "../target.js";
+import type { UserFunction } from "./target.js";
 
 /**
  * Where the program's functions get their addresses: the text of a non-PIE x86-64 executable
  * starts at 0x401000, one function per FUNCTION_ALIGN bytes, in the order the test API asks
- * for them. The same as the emulated target's TEXT_BASE and FUNCTION_ALIGN
- * (src/targets/emulated.ts), so a handler's address is the same on both targets.
+ * for them; the same on every target, so a handler's address is the same on each. On the
+ * emulated kernel nothing is mapped there: the functions are the testcase's code, entered by
+ * the kernel (a signal handler) through the target, never fetched as instructions. The host
+ * agent has a 16-byte stub at each address that calls back into the runner.
  */
 export const TEXT_BASE = 0x401000;
 export const FUNCTION_ALIGN = 16;
