@@ -9,16 +9,16 @@
  */
 import t from "tap";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { machine, release, tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "../dist/src/runner/configs.js";
+import { dirname, join } from "node:path";
+import { hostConfigPath, loadConfig } from "../dist/src/runner/configs.js";
 import { link } from "../dist/src/linux/kbuild/link.js";
 import { HostTarget } from "../dist/src/targets/host/host_target.js";
 import { findAgent } from "../dist/src/targets/host/agent_binary.js";
 import { defineTest, runTest, TEST_ENVIRONMENT } from "../dist/src/ltp/lib/tst_test.js";
 import * as ltp from "../dist/src/ltp/index.js";
-import { sys } from "./harness/emulated.js";
+import { runOn, sys } from "./harness/emulated.js";
 
 /* ---- ABI constants, written out from the uapi headers ---- */
 const ENOSYS = 38, EINVAL = 22, EINTR = 4, EPERM = 1, ENOENT = 2, ESRCH = 3;
@@ -40,13 +40,6 @@ function unavailable(): string | null {
   return null;
 }
 
-/** The running kernel's .config: /proc/config.gz (CONFIG_IKCONFIG_PROC), else the distribution's copy in /boot. */
-function hostConfigPath(): string | null {
-  if (existsSync("/proc/config.gz")) return "host";
-  const boot = `/boot/config-${release()}`;
-  return existsSync(boot) ? boot : null;
-}
-
 const skip = unavailable();
 if (skip) {
   t.plan(0, `host target unavailable: ${skip}`);
@@ -55,10 +48,18 @@ if (skip) {
 }
 
 function hostTests(): void {
-  const linked = link(loadConfig(hostConfigPath()!));
+  const linked = link(loadConfig("host"));
 
-  /** The agents running now: every process of every job is one (none may outlive its job). */
-  const agentPath = findAgent();
+  /**
+   * The agents of this file's jobs running now: every process of every job is one (none may
+   * outlive its job). The file runs its own copy of the agent, so that the jobs of test files
+   * running at the same time are not counted. (Beside the built one, not in /tmp: a job's /tmp
+   * is a fresh one of its own.)
+   */
+  const agentPath = join(mkdtempSync(join(dirname(findAgent()), ".host-test-")), "ltp-host-agent");
+  copyFileSync(findAgent(), agentPath);
+  chmodSync(agentPath, 0o755);
+  t.teardown(() => rmSync(dirname(agentPath), { recursive: true, force: true }));
   function agents(): number[] {
     const pids: number[] = [];
     for (const d of readdirSync("/proc")) {
@@ -81,18 +82,11 @@ function hostTests(): void {
    * returns what it reported and the target.
    */
   async function run(body: (target: HostTarget) => Promise<void>, opts: { target?: object; timeoutMs?: number; desc?: object } = {}): Promise<HostRun> {
-    const target = new HostTarget(linked, opts.target ?? {});
-    const test = defineTest({
-      needs_tmpdir: true, forks_child: true, ...opts.desc,
-      async test_all() {
-        await body(target);
-        ltp.tst_res(ltp.TPASS, "body done");
-      },
-    } as any);
+    const target = new HostTarget(linked, { agent: agentPath, ...opts.target });
     const timer = setTimeout(() => void target.dispose(), opts.timeoutMs ?? 30_000);
-    const outcome: any = await runTest(test, target, { tid: "host01", seed: 1 });
+    const r = await runOn(target, body, { tid: "host01", ...(opts.desc ? { desc: opts.desc as Record<string, unknown> } : {}) });
     clearTimeout(timer);
-    return { outcome, target, messages: outcome.lines.map((l: any) => `${l.type} ${l.message}`) };
+    return r;
   }
 
   /** run() that expects the body to run to its end with nothing broken and no fault. */
@@ -392,7 +386,7 @@ function hostTests(): void {
       for (const file of readdirSync(join(base, family)).filter((f) => f.endsWith(".js")).sort()) {
         const name = file.slice(0, -3);
         const test = (await import(join(base, family, file))).default;
-        const target = new HostTarget(linked);
+        const target = new HostTarget(linked, { agent: agentPath });
         const timer = setTimeout(() => void target.dispose(), 60_000);
         const out: any = await runTest(test, target, { tid: name, seed: 1 });
         clearTimeout(timer);

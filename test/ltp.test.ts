@@ -124,7 +124,7 @@ t.test("a testcase whose code never settles ends TBROK after its timeout", async
   const { runJob } = await import("../dist/src/runner/run.js");
   const hang = defineTest({ timeout: 0.2, async test_all() { await new Promise(() => {}); } });
   const entry = { tag: "hang01", command: "hang01", args: [], where: "test" };
-  const r = await runJob({ entry, config: { spec: "defconfig", config: loadConfig("defconfig") }, index: 0 }, 1, { load: async () => hang });
+  const r = await runJob({ entry, config: { spec: "defconfig", config: loadConfig("defconfig") }, target: { kind: "emulated" }, index: 0 }, 1, { load: async () => hang });
   t.equal(r.status, "brok");
   t.match(r.lines[0]!.message, "Test killed! (timeout?)");
 });

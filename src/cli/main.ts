@@ -5,7 +5,7 @@ import { UsageError } from "./errors.js";
 
 const program = new Command()
   .name("ltp-run")
-  .description("Run LTP-style testcases against emulated Linux kernel configurations, and explain ENOSYS")
+  .description("Run LTP-style testcases on emulated Linux kernel configurations, this machine's kernel or an emulator, and explain ENOSYS")
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(str.split("\n")[0]! + "\n") })
   .showSuggestionAfterError(false);
@@ -28,20 +28,25 @@ function seedArg(v: string): number {
   return Number(v) >>> 0;
 }
 
-const run = program
+/** What a run and a diff both take: which jobs, how many at once, how long each may take. */
+function jobOptions(command: Command): Command {
+  return command
+    .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
+    .addOption(new Option("-j, --jobs <n>", "jobs run in parallel, each in a worker thread (default: the number of cores)").argParser(positiveInt("-j")))
+    .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
+    .option("-S, --skip-file <file>", "skip the testcases this file lists (whole tags, one per line, # comments)")
+    .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser(timeoutArg))
+    .option("--results-dir <dir>", "where each run's directory goes", "results")
+    .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)");
+}
+
+const run = jobOptions(program
   .command("run", { isDefault: true })
-  .description("run the testcases of runtest files on configurations (the default command)")
-  .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
+  .description("run the testcases of runtest files on configurations (the default command)"))
   .option("-c, --config <configs>", "configurations, comma-separated: a shipped name, a .config path, host, all; overrides with +CONFIG_X=y (default: minimal; host on the agent targets)")
-  .option("-t, --target <target>", "what runs the testcases: emulated (the default), host (this machine's kernel), or an emulator's command line with {agent}: 'qemu-x86_64 {agent}'")
-  .addOption(new Option("-j, --jobs <n>", "jobs run in parallel, each in a worker thread (default: the number of cores)").argParser(positiveInt("-j")))
-  .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
-  .option("-S, --skip-file <file>", "skip the testcases this file lists (whole tags, one per line, # comments)")
-  .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser(timeoutArg));
+  .option("-t, --target <target>", "what runs the testcases: emulated (the default), host (this machine's kernel), or an emulator's command line with {agent}: 'qemu-x86_64 {agent}'");
 for (const option of reportOptions()) run.addOption(option);
 run
-  .option("--results-dir <dir>", "where each run's directory goes", "results")
-  .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)")
   .addOption(new Option("--seed <n>", "the run's seed (default: random)").argParser(seedArg))
   .option("--baseline <file>", "compare with an earlier run's JSON report: exit 1 on a regression only")
   .option("--update-baseline", "then write this run as the baseline (atomically)")
@@ -55,21 +60,14 @@ run
     process.exitCode = await runCommand({ ...opts, reports: reportPaths(opts) });
   });
 
-program
+jobOptions(program
   .command("diff")
-  .description("run every job on a target and on this machine's kernel, and show where they part ways: exit 1 on a divergence the --expect file does not explain")
-  .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
+  .description("run every job on a target and on this machine's kernel, and show where they part ways: exit 1 on a divergence the --expect file does not explain"))
   .option("-t, --target <target>", "the target under test: emulated (the default, booted with the running kernel's config) or an emulator's command line with {agent}")
   .option("-c, --config <config>", "the configuration of the target under test (default: host, the running kernel's)")
-  .addOption(new Option("-j, --jobs <n>", "jobs run in parallel (default: the number of cores)").argParser(positiveInt("-j")))
-  .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
-  .option("-S, --skip-file <file>", "skip the testcases this file lists")
-  .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser(timeoutArg))
   .addOption(new Option("--seed <n>", "the seed of both sides (default: random)").argParser(seedArg))
   .option("--expect <file>", "divergences known and explained (the expectations format: test, config, case, reason)")
   .option("--json <path>", "also write the divergences as JSON here")
-  .option("--results-dir <dir>", "where the diff's directory goes", "results")
-  .option("--testcases <dir>", "where the compiled testcases are looked up (default: the package's)")
   .option("--omit-syscall <names>", "link the emulated kernel without these syscalls' handlers: a deliberately broken kernel, to see the diff catch it")
   .action(async (opts) => { process.exitCode = await (await import("./diff.js")).diffCommand(opts); });
 

@@ -33,7 +33,12 @@ export interface RunOptions {
  */
 export async function run(config: string, body: (target: any) => Promise<void>, opts: RunOptions = {}) {
   const seed = opts.seed ?? 1;
-  const target = new EmulatedTarget(linked(config), seed, opts.boot ?? {});
+  return runOn(new EmulatedTarget(linked(config), seed, opts.boot ?? {}), body, { ...opts, seed });
+}
+
+/** run() on a target of any kind (the host target's tests use it too). */
+export async function runOn<T>(target: T, body: (target: T) => Promise<void>, opts: RunOptions = {}) {
+  const seed = opts.seed ?? 1;
   const test = defineTest({
     needs_tmpdir: true, forks_child: true, ...opts.desc,
     async test_all() {
@@ -41,7 +46,7 @@ export async function run(config: string, body: (target: any) => Promise<void>, 
       ltp.tst_res(ltp.TPASS, "body done");
     },
   } as any);
-  const outcome: any = await runTest(test, target, { tid: opts.tid ?? "body01", seed, args: opts.args ?? [] });
+  const outcome: any = await runTest(test, target as any, { tid: opts.tid ?? "body01", seed, args: opts.args ?? [] });
   const messages: string[] = outcome.lines.map((l: any) => `${l.type} ${l.message}`);
   return { outcome, target, messages };
 }
