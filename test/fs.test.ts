@@ -69,8 +69,8 @@ async function clean(t: any, config: string, body: (target: any) => Promise<void
   return r;
 }
 
-/** A raw syscall by name: the value, or -errno. */
-async function sys(name: string, ...args: number[]): Promise<number> {
+/** A raw syscall by name, with register words (a bigint past 2^53): the value, or -errno. */
+async function sys(name: string, ...args: (number | bigint)[]): Promise<number | bigint> {
   const r = await ltp.syscall(name, ...args);
   return r === -1 ? -ltp.errno() : r;
 }
@@ -697,10 +697,10 @@ t.test("pread, pwrite, readv, writev: the errors, in Linux's order", async (t) =
     // probe: pread(0 bytes, -5): EINVAL; pread(1, LLONG_MAX): EINVAL; pwrite(1, LLONG_MAX): EINVAL;
     // pwrite(0, LLONG_MAX): 0; pread at 1 << 62: 0; pwrite from 8: EFAULT; pread into -1 and 8: EFAULT
     t.equal(await sys("pread64", fd, big, 0, -5), -EINVAL);
-    t.equal(await sys("pread64", fd, big, 1, 2 ** 63 - 1), -EINVAL, "offset + count past LLONG_MAX");
-    t.equal(await sys("pwrite64", fd, big, 1, 2 ** 63 - 1), -EINVAL);
-    t.equal(await sys("pwrite64", fd, big, 0, 2 ** 63 - 1), 0, "a count of 0 at LLONG_MAX");
-    t.equal(await sys("pread64", fd, big, 1, 2 ** 62), 0, "far past the end: 0");
+    t.equal(await sys("pread64", fd, big, 1, 2n ** 63n - 1n), -EINVAL, "offset + count past LLONG_MAX");
+    t.equal(await sys("pwrite64", fd, big, 1, 2n ** 63n - 1n), -EINVAL);
+    t.equal(await sys("pwrite64", fd, big, 0, 2n ** 63n - 1n), 0, "a count of 0 at LLONG_MAX");
+    t.equal(await sys("pread64", fd, big, 1, 2n ** 62n), 0, "far past the end: 0");
     t.equal(await sys("pwrite64", fd, 8, 1, 0), -EFAULT);
     t.equal(await sys("pread64", fd, -1, 1, 0), -EFAULT);
     t.equal(await sys("pread64", fd, 8, 1, 0), -EFAULT);

@@ -99,7 +99,7 @@ function hostTests(): void {
   }
 
   /** The raw call on the running process: the kernel's value or -errno, nothing in between. */
-  const raw = (target: HostTarget, nr: number, ...args: number[]) => target.current().syscall(nr, ...args);
+  const raw = (target: HostTarget, nr: number, ...args: (number | bigint)[]) => target.current().syscall(nr, ...args);
 
   t.test("raw system calls: the exact words in, the kernel's value or -errno out", async (t) => {
     const got: Record<string, unknown> = {};
@@ -111,12 +111,12 @@ function hostTests(): void {
       got.wideNumber = await raw(target, 2 ** 32 + 39);
       const fd = await ltp.SAFE_OPEN("words", ltp.O_CREAT | ltp.O_RDWR, 0o600);
       // lseek's offset is a 64-bit loff_t: 2^53 comes back exactly; -1 and 2^63 are negative offsets.
-      got.seek2to53 = await raw(target, 8, fd, 2 ** 53, SEEK_SET);
+      got.seek2to53 = await raw(target, 8, fd, 2n ** 53n, SEEK_SET);
       got.seekMinus1 = await raw(target, 8, fd, -1, SEEK_SET);
-      got.seek2to63 = await raw(target, 8, fd, 2 ** 63, SEEK_SET);
-      // The literal 0xffffffffffffffff is the double 2^64: all ones, as C would pass it.
-      got.allOnes = await raw(target, 8, fd, 0xffffffffffffffff, SEEK_SET);
-      got.allOnesPid = await sys("kcmp", 0xffffffffffffffff, 0xffffffffffffffff, KCMP_FILE, fd, fd);
+      got.seek2to63 = await raw(target, 8, fd, 2n ** 63n, SEEK_SET);
+      // C's ~0UL is the bigint 0xffffffffffffffffn (the number literal would be the double 2^64).
+      got.allOnes = await raw(target, 8, fd, 0xffffffffffffffffn, SEEK_SET);
+      got.allOnesPid = await sys("kcmp", 0xffffffffffffffffn, 0xffffffffffffffffn, KCMP_FILE, fd, fd);
       // kcmp's pids are pid_t and its KCMP_FILE indexes unsigned int: the upper 32 bits go.
       const me = await ltp.getpid();
       got.kcmpTruncated = await sys("kcmp", me + 2 ** 32, me, KCMP_FILE, fd + 2 ** 32, fd);
@@ -135,7 +135,7 @@ function hostTests(): void {
     }
     t.equal(got.unknown, -ENOSYS, "a number past the table: -ENOSYS");
     t.equal(got.wideNumber, got.pid, "the number's upper 32 bits are ignored (x86-64)");
-    t.equal(got.seek2to53, 2 ** 53, "lseek to 2^53 returns it exactly");
+    t.equal(got.seek2to53, 2n ** 53n, "lseek to 2^53 returns it exactly");
     t.equal(got.seekMinus1, -EINVAL);
     t.equal(got.seek2to63, -EINVAL);
     t.equal(got.allOnes, -EINVAL, "an offset of all ones is -1");

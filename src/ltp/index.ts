@@ -77,3 +77,5 @@ export * from "../linux/include/uapi/signal.js";
 export { makedev, S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK } from "../linux/include/uapi/stat.js";
 export * from "../linux/include/uapi/time.js";
 export * from "../linux/include/uapi/wait.js";
+/** A register word: what syscalls take and return, exact (a number within +-2^53, else a bigint). */
+export { toWord, type Word } from "../linux/include/uapi/word.js";

@@ -4,6 +4,7 @@ import { runMachineCode } from "../linux/arch/x86/kernel/user_code.js";
 import { Kernel, USER_DATA_BASE, USER_DATA_SIZE, type BootOptions } from "../linux/init/main.js";
 import type { Task } from "../linux/include/linux/sched.js";
 import { SIGSEGV } from "../linux/include/uapi/signal.js";
+import { toWord, type Word } from "../linux/include/uapi/word.js";
 import type { LinkedKernel } from "../linux/kbuild/link.js";
 import {
   UserFault, type EnosysExplanation, type MachineExit, type ProgramImage, type Target, type UserFunction,
@@ -36,8 +37,8 @@ class EmulatedProcess implements UserProcess, UserMemory {
 
   constructor(private readonly kernel: Kernel, private readonly task: Task) {}
 
-  syscall(nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
-    return this.kernel.syscall(this.task, nr, a0, a1, a2, a3, a4, a5);
+  syscall(nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Word | Promise<Word> {
+    return this.kernel.syscall(this.task, nr, toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5));
   }
 
   setChildEntry(entry: () => Promise<void>): void {

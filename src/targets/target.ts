@@ -2,6 +2,7 @@
  * The syscall interface testcases run against, neutral to what implements it: the emulated
  * kernel of this repository, or another kernel or emulator plugged in behind it.
  */
+import type { Word } from "../linux/include/uapi/word.js";
 
 /** A process's view of its own memory: plain loads and stores, failing where C would fault. */
 export interface UserMemory {
@@ -41,8 +42,14 @@ export interface ProgramImage {
 
 /** What the code of one running task can do: trap into the kernel, and touch its memory. */
 export interface UserProcess {
-  /** The raw system call: the value, or a negative errno (never throws). */
-  syscall(nr: number, a0?: number, a1?: number, a2?: number, a3?: number, a4?: number, a5?: number): number | Promise<number>;
+  /**
+   * The raw system call: the value, or a negative errno. Arguments and result are register
+   * words, exact in all 64 bits (include/uapi/word.ts: a number within +-2^53, a bigint
+   * beyond); the result is canonical. It never fails for any word; a value that is not one
+   * (a number past 2^53 that has lost bits, a fraction, NaN) is the caller's mistake: a
+   * TypeError, before anything reaches the kernel.
+   */
+  syscall(nr: number, a0?: Word, a1?: Word, a2?: Word, a3?: Word, a4?: Word, a5?: Word): Word | Promise<Word>;
   /**
    * The code the child of this task's next fork/clone runs (a C child resumes after the
    * call; emulated code hands its child's body over just before making it).

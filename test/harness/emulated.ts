@@ -51,17 +51,21 @@ export async function runOn<T>(target: T, body: (target: T) => Promise<void>, op
   return { outcome, target, messages };
 }
 
-/** run() that expects the body to run to its end, nothing broken and no kernel oops. */
-export async function clean(t: any, config: string, body: (target: any) => Promise<void>, opts: RunOptions = {}) {
-  const r = await run(config, body, opts);
+/** What run() or runOn() returned, checked: the body ran to its end, nothing broken and no kernel fault. */
+export function expectClean<R extends { messages: string[]; outcome: any; target: any }>(t: any, r: R): R {
   t.ok(r.messages.includes("0 body done"), "the body ran to its end");
   t.equal(r.outcome.counts.broken, 0, `nothing broke (${r.messages.filter((m) => m.startsWith("2 ")).join("; ")})`);
   t.same(r.target.faults(), [], "no oops");
   return r;
 }
 
-/** A raw syscall by name: the value, or -errno. */
-export async function sys(name: string, ...args: number[]): Promise<number> {
+/** run() that expects the body to run to its end, nothing broken and no kernel oops. */
+export async function clean(t: any, config: string, body: (target: any) => Promise<void>, opts: RunOptions = {}) {
+  return expectClean(t, await run(config, body, opts));
+}
+
+/** A raw syscall by name, with register words (a bigint past 2^53): the value, or -errno. */
+export async function sys(name: string, ...args: (number | bigint)[]): Promise<number | bigint> {
   const r = await ltp.syscall(name, ...args);
   return r === -1 ? -ltp.errno() : r;
 }

@@ -5,7 +5,8 @@ import {
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC, O_APPEND,
   O_DIRECT, O_NDELAY, O_NOATIME, O_NONBLOCK, S_IFIFO, S_IFMT,
 } from "../include/uapi/fcntl.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint } from "../include/linux/syscalls.js";
+import type { Word } from "../include/uapi/word.js";
 import { allocFd, fdInstall } from "./file.js";
 import { pipeFcntl } from "./pipe.js";
 import { FMODE_CAN_ODIRECT, type File } from "../include/linux/fs.js";
@@ -30,11 +31,11 @@ function dupfd(task: Task, file: File, from: number, cloexec: boolean): number {
  * F_SETFL ~0 on a regular file: 0x4cc00 after; O_APPEND set in a child: the parent read
  * 0x8402; F_DUPFD -1 or 2^20: EINVAL; F_SETFD 0xff: F_GETFD 1; command 9999: EINVAL.
  */
-function fcntl(task: Task, fd: number, cmd: number, arg: number): number {
+function fcntl(task: Task, fd: number, cmd: number, arg: Word): number {
   const files = task.files!;
   const file = files.get(fd);
   if (!file) return -EBADF;
-  const argi = arg | 0;
+  const argi = int(arg);
   switch (cmd) {
     case F_DUPFD: return dupfd(task, file, argi >>> 0, false);
     case F_DUPFD_CLOEXEC: return dupfd(task, file, argi >>> 0, true);
@@ -62,4 +63,4 @@ function fcntl(task: Task, fd: number, cmd: number, arg: number): number {
   }
 }
 
-export const sys_fcntl: SyscallHandler = (task, a0, a1, a2) => fcntl(task, a0 >>> 0, a1 >>> 0, a2);
+export const sys_fcntl: SyscallHandler = (task, a0, a1, a2) => fcntl(task, uint(a0), uint(a1), a2);

@@ -2,7 +2,7 @@ import type { Task } from "../include/linux/sched.js";
 import { nofileLimit } from "../include/linux/sched/signal.js";
 import { EBADF, EINVAL, EMFILE } from "../include/uapi/errno.js";
 import { O_CLOEXEC } from "../include/uapi/fcntl.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint } from "../include/linux/syscalls.js";
 import type { File } from "../include/linux/fs.js";
 import type { FilesStruct } from "../include/linux/fdtable.js";
 
@@ -96,7 +96,7 @@ function dup3(task: Task, oldfd: number, newfd: number, flags: number): number {
 }
 
 export const sys_dup: SyscallHandler = (task, a0) => {
-  const file = task.files!.get(a0 >>> 0);
+  const file = task.files!.get(uint(a0));
   if (!file) return -EBADF;
   const fd = allocFd(task, 0);
   if (fd < 0) return fd;
@@ -105,9 +105,9 @@ export const sys_dup: SyscallHandler = (task, a0) => {
   return fd;
 };
 export const sys_dup2: SyscallHandler = (task, a0, a1) => {
-  const oldfd = a0 >>> 0, newfd = a1 >>> 0;
+  const oldfd = uint(a0), newfd = uint(a1);
   // dup2(fd, fd) checks that fd is open and returns it (fs/file.c, SYSCALL_DEFINE2(dup2)).
   if (oldfd === newfd) return task.files!.get(oldfd) ? newfd : -EBADF;
   return dup3(task, oldfd, newfd, 0);
 };
-export const sys_dup3: SyscallHandler = (task, a0, a1, a2) => dup3(task, a0 >>> 0, a1 >>> 0, a2 | 0);
+export const sys_dup3: SyscallHandler = (task, a0, a1, a2) => dup3(task, uint(a0), uint(a1), int(a2));

@@ -1,10 +1,27 @@
 import type * as fs from "../include/linux/fs.js";
-import type { FileOperations, InodeOwner } from "../include/linux/fs.js";
+import { loffAdd, type FileOperations, type InodeOwner } from "../include/linux/fs.js";
 import type { Task } from "../include/linux/sched.js";
 import { S_IFDIR, S_IFMT, S_IFREG } from "../include/uapi/fcntl.js";
+import type { Word } from "../include/uapi/word.js";
 import { noOpenFops, simpleDirOperations } from "./libfs.js";
 
 const PAGE_SIZE = 4096;
+
+/** The page a file position is in (positions past 2^53 are bigints; their pages are numbers). */
+export function pageIndex(pos: Word): number {
+  return typeof pos === "number" ? Math.floor(pos / PAGE_SIZE) : Number(pos / BigInt(PAGE_SIZE));
+}
+
+/** The position page `index` starts at. */
+export function pageStart(index: number): Word {
+  const pos = index * PAGE_SIZE;
+  return Number.isSafeInteger(pos) ? pos : BigInt(index) * BigInt(PAGE_SIZE);
+}
+
+/** Where in its page a file position is. */
+function pageOffset(pos: Word): number {
+  return typeof pos === "number" ? pos % PAGE_SIZE : Number(pos % BigInt(PAGE_SIZE));
+}
 
 const ROOT_OWNER: InodeOwner = { uid: 0, gid: 0, now: 0 };
 
@@ -17,7 +34,7 @@ export function ownerOf(task: Task): InodeOwner {
 export class Inode implements fs.Inode {
   readonly entries: Map<string, fs.Inode> | null;
   readonly pages = new Map<number, Uint8Array>();
-  size = 0;
+  size: Word = 0;
   nlink: number;
   rdev = 0;
   uid: number;
@@ -55,25 +72,22 @@ export class Inode implements fs.Inode {
     return (this.mode & S_IFMT) === S_IFREG;
   }
 
-  readAt(pos: number, len: number): Uint8Array {
+  readAt(pos: Word, len: number): Uint8Array {
     const out = new Uint8Array(len);
-    for (let done = 0; done < len; ) {
-      const a = pos + done;
-      const off = a % PAGE_SIZE;
+    let index = pageIndex(pos);
+    for (let done = 0, off = pageOffset(pos); done < len; index++, off = 0) {
       const n = Math.min(PAGE_SIZE - off, len - done);
-      const page = this.pages.get((a - off) / PAGE_SIZE);
+      const page = this.pages.get(index);
       if (page) out.set(page.subarray(off, off + n), done);
       done += n;
     }
     return out;
   }
 
-  writeAt(pos: number, data: Uint8Array): void {
-    for (let done = 0; done < data.length; ) {
-      const a = pos + done;
-      const off = a % PAGE_SIZE;
+  writeAt(pos: Word, data: Uint8Array): void {
+    let index = pageIndex(pos);
+    for (let done = 0, off = pageOffset(pos); done < data.length; index++, off = 0) {
       const n = Math.min(PAGE_SIZE - off, data.length - done);
-      const index = (a - off) / PAGE_SIZE;
       let page = this.pages.get(index);
       if (!page) {
         this.pages.set(index, (page = new Uint8Array(PAGE_SIZE)));
@@ -82,7 +96,8 @@ export class Inode implements fs.Inode {
       page.set(data.subarray(done, done + n), off);
       done += n;
     }
-    this.size = Math.max(this.size, pos + data.length);
+    const end = loffAdd(pos, data.length);
+    if (end > this.size) this.size = end;
   }
 
   truncate(len: number): void {

@@ -1,16 +1,18 @@
 import type { Task } from "../include/linux/sched.js";
 import { EINVAL, EISDIR, ENXIO } from "../include/uapi/errno.js";
 import { SEEK_CUR, SEEK_SET } from "../include/uapi/fcntl.js";
-import type { File, FileOperations } from "../include/linux/fs.js";
+import { LLONG_MAX, loffAdd, type File, type FileOperations } from "../include/linux/fs.js";
+import type { Word } from "../include/uapi/word.js";
 
 /**
  * dcache_dir_lseek(): a directory's position counts entries; SEEK_SET and SEEK_CUR only, never
- * below 0. probe (tmpfs): lseek(dir, 5, SEEK_SET): 5; SEEK_END: EINVAL.
+ * below 0 (a SEEK_CUR sum past LLONG_MAX wraps negative in C). probe (tmpfs): lseek(dir, 5,
+ * SEEK_SET): 5; SEEK_END: EINVAL.
  */
-function dcacheDirLseek(_task: Task, file: File, offset: number, whence: number): number {
-  if (whence === SEEK_CUR) offset += file.pos;
+function dcacheDirLseek(_task: Task, file: File, offset: Word, whence: number): Word {
+  if (whence === SEEK_CUR) offset = loffAdd(offset, file.pos);
   else if (whence !== SEEK_SET) return -EINVAL;
-  if (offset < 0) return -EINVAL;
+  if (offset < 0 || offset > LLONG_MAX) return -EINVAL;
   file.pos = offset;
   return offset;
 }

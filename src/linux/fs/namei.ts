@@ -6,7 +6,7 @@ import {
   AT_FDCWD, AT_REMOVEDIR, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
 } from "../include/uapi/fcntl.js";
 import { newDecodeDev, newEncodeDev } from "../include/uapi/stat.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { CAP_MKNOD } from "../kernel/cred.js";
 import { strncpyFromUser } from "../mm/mm.js";
 import { ownerOf } from "./inode.js";
@@ -233,11 +233,11 @@ function unlinkatFlags(task: Task, dfd: number, pathname: number, flag: number):
   return flag & AT_REMOVEDIR ? rmdir(task, dfd, pathname) : unlinkat(task, dfd, pathname);
 }
 
-export const sys_mkdirat: SyscallHandler = (task, a0, a1, a2) => mkdirat(task, a0 | 0, a1, a2 >>> 0);
-export const sys_mkdir: SyscallHandler = (task, a0, a1) => mkdirat(task, AT_FDCWD, a0, a1 >>> 0);
+export const sys_mkdirat: SyscallHandler = (task, a0, a1, a2) => mkdirat(task, int(a0), ulong(a1), uint(a2));
+export const sys_mkdir: SyscallHandler = (task, a0, a1) => mkdirat(task, AT_FDCWD, ulong(a0), uint(a1));
 // umode_t mode: the low 16 bits of the register.
-export const sys_mknodat: SyscallHandler = (task, a0, a1, a2, a3) => mknodat(task, a0 | 0, a1, a2 & 0xffff, a3 >>> 0);
-export const sys_mknod: SyscallHandler = (task, a0, a1, a2) => mknodat(task, AT_FDCWD, a0, a1 & 0xffff, a2 >>> 0);
-export const sys_unlinkat: SyscallHandler = (task, a0, a1, a2) => unlinkatFlags(task, a0 | 0, a1, a2 | 0);
-export const sys_unlink: SyscallHandler = (task, a0) => unlinkat(task, AT_FDCWD, a0);
-export const sys_rmdir: SyscallHandler = (task, a0) => rmdir(task, AT_FDCWD, a0);
+export const sys_mknodat: SyscallHandler = (task, a0, a1, a2, a3) => mknodat(task, int(a0), ulong(a1), uint(a2) & 0xffff, uint(a3));
+export const sys_mknod: SyscallHandler = (task, a0, a1, a2) => mknodat(task, AT_FDCWD, ulong(a0), uint(a1) & 0xffff, uint(a2));
+export const sys_unlinkat: SyscallHandler = (task, a0, a1, a2) => unlinkatFlags(task, int(a0), ulong(a1), int(a2));
+export const sys_unlink: SyscallHandler = (task, a0) => unlinkat(task, AT_FDCWD, ulong(a0));
+export const sys_rmdir: SyscallHandler = (task, a0) => rmdir(task, AT_FDCWD, ulong(a0));

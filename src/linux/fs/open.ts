@@ -4,7 +4,7 @@ import {
   AT_FDCWD, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_RDONLY, O_TRUNC,
   O_WRONLY, S_IFIFO, S_IFMT, S_IFREG, __O_TMPFILE,
 } from "../include/uapi/fcntl.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { allocFd, closeFd, discardFile, fdInstall, fput, reserveFd, unreserveFd } from "./file.js";
 import { createInode, getname, lookupLast, pathLookup, pathParent } from "./namei.js";
 import { File, FMODE_CAN_ODIRECT } from "../include/linux/fs.js";
@@ -90,12 +90,12 @@ function doSysOpen(task: Task, dfd: number, filename: number, flags: number, mod
 }
 
 // x86_64 forces O_LARGEFILE on open()/openat() (force_o_largefile()).
-export const sys_open: SyscallHandler = (task, a0, a1, a2) => doSysOpen(task, AT_FDCWD, a0, (a1 | 0) | O_LARGEFILE, a2 >>> 0);
-export const sys_openat: SyscallHandler = (task, a0, a1, a2, a3) => doSysOpen(task, a0 | 0, a1, (a2 | 0) | O_LARGEFILE, a3 >>> 0);
-export const sys_creat: SyscallHandler = (task, a0, a1) => doSysOpen(task, AT_FDCWD, a0, O_CREAT | O_WRONLY | O_TRUNC | O_LARGEFILE, a1 >>> 0);
-export const sys_close: SyscallHandler = (task, a0) => closeFd(task.files!, a0 >>> 0);
+export const sys_open: SyscallHandler = (task, a0, a1, a2) => doSysOpen(task, AT_FDCWD, ulong(a0), int(a1) | O_LARGEFILE, uint(a2));
+export const sys_openat: SyscallHandler = (task, a0, a1, a2, a3) => doSysOpen(task, int(a0), ulong(a1), int(a2) | O_LARGEFILE, uint(a3));
+export const sys_creat: SyscallHandler = (task, a0, a1) => doSysOpen(task, AT_FDCWD, ulong(a0), O_CREAT | O_WRONLY | O_TRUNC | O_LARGEFILE, uint(a1));
+export const sys_close: SyscallHandler = (task, a0) => closeFd(task.files!, uint(a0));
 export const sys_chdir: SyscallHandler = (task, a0) => {
-  const path = getname(task, a0);
+  const path = getname(task, ulong(a0));
   if (typeof path === "number") return path;
   const inode = pathLookup(task, AT_FDCWD, path);
   if (typeof inode === "number") return inode;

@@ -8,7 +8,7 @@ import {
 } from "../include/uapi/fcntl.js";
 import { SIGPIPE } from "../include/uapi/signal.js";
 import { newEncodeDev } from "../include/uapi/stat.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, ulong } from "../include/linux/syscalls.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../kernel/cred.js";
 import { sendSignal } from "../kernel/signal.js";
 import { allocFd, fdInstall, fput } from "./file.js";
@@ -516,5 +516,5 @@ export function pipeFcntl(task: Task, file: File, cmd: number, arg: number): num
   return -EINVAL;
 }
 
-export const sys_pipe2: SyscallHandler = (task, a0, a1) => doPipe2(task, a0, a1 | 0);
-export const sys_pipe: SyscallHandler = (task, a0) => doPipe2(task, a0, 0);
+export const sys_pipe2: SyscallHandler = (task, a0, a1) => doPipe2(task, ulong(a0), int(a1));
+export const sys_pipe: SyscallHandler = (task, a0) => doPipe2(task, ulong(a0), 0);

@@ -1,10 +1,13 @@
 import type { Task } from "../include/linux/sched.js";
 import { EBADF, EFAULT, EINVAL, ESPIPE } from "../include/uapi/errno.js";
 import { SEEK_HOLE, UIO_MAXIOV } from "../include/uapi/fcntl.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { IovIter } from "../lib/iov_iter.js";
-import { ulong } from "../mm/util.js";
-import { FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM, FMODE_WRITE, type File, type Kiocb } from "../include/linux/fs.js";
+import {
+  FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM, FMODE_WRITE, LLONG_MAX,
+  loffAdd, type File, type Kiocb,
+} from "../include/linux/fs.js";
+import type { Word } from "../include/uapi/word.js";
 
 /**
  * fs/read_write.c: the syscall layer of reads, writes and seeks. It finds the file, checks its
@@ -15,19 +18,12 @@ import { FMODE_CAN_READ, FMODE_CAN_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page; longer transfers are cut to it. */
 const MAX_RW_COUNT = 0x7ffff000;
-/** 2^63: counts and positions at or past it are negative as ssize_t and loff_t. */
+/** 2^63: counts at or past it are negative as ssize_t. */
 const TWO_63 = 2 ** 63;
 /** SEEK_MAX */
 const SEEK_MAX = SEEK_HOLE;
 /** sizeof(struct iovec) */
 const IOVEC_SIZE = 16;
-
-/** A register as loff_t: negative, or values above 2^63 (an unsigned view of one) negative. */
-function loff(v: number): number {
-  if (!Number.isFinite(v)) return 0;
-  const i = Math.trunc(v);
-  return i > TWO_63 ? i - 2 ** 64 : i;
-}
 
 /** access_ok(): the range lies below TASK_SIZE (whether it is mapped shows when it is copied). */
 function accessOk(task: Task, buf: number, count: number): boolean {
@@ -41,7 +37,7 @@ function accessOk(task: Task, buf: number, count: number): boolean {
  */
 function rwVerifyArea(kiocb: Kiocb | null, count: number): number {
   if (count >= TWO_63) return -EINVAL;
-  if (kiocb && (kiocb.pos < 0 || (count > 0 && kiocb.pos + count >= TWO_63))) return -EINVAL;
+  if (kiocb && (kiocb.pos < 0 || (count > 0 && loffAdd(kiocb.pos, count) > LLONG_MAX))) return -EINVAL;
   return 0;
 }
 
@@ -97,7 +93,7 @@ function ksysRw(task: Task, fd: number, write: boolean, buf: number, count: numb
  * EBADF; pread(pipe's write end, ...): ESPIPE (before EBADF's mode check); pread of 5 at 8 in
  * a 10-byte file: 2, the position unchanged; pread at 1 << 62: 0.
  */
-function ksysPrw(task: Task, fd: number, write: boolean, buf: number, count: number, pos: number): number | Promise<number> {
+function ksysPrw(task: Task, fd: number, write: boolean, buf: number, count: number, pos: Word): number | Promise<number> {
   if (pos < 0) return -EINVAL;
   const file = task.files!.get(fd);
   if (!file) return -EBADF;
@@ -163,7 +159,7 @@ function doRwv(task: Task, fd: number, write: boolean, vec: number, vlen: number
  * ksys_lseek(): whence past SEEK_MAX is EINVAL, a file without ->llseek (pipe, FIFO) ESPIPE,
  * else the file's own ->llseek().
  */
-function lseek(task: Task, fd: number, offset: number, whence: number): number {
+function lseek(task: Task, fd: number, offset: Word, whence: number): Word {
   const file = task.files!.get(fd);
   if (!file) return -EBADF;
   if (whence > SEEK_MAX) return -EINVAL;
@@ -173,10 +169,10 @@ function lseek(task: Task, fd: number, offset: number, whence: number): number {
 
 /** What the writes leave out. */
 
-export const sys_read: SyscallHandler = (task, a0, a1, a2) => ksysRw(task, a0 >>> 0, false, ulong(a1), ulong(a2));
-export const sys_write: SyscallHandler = (task, a0, a1, a2) => ksysRw(task, a0 >>> 0, true, ulong(a1), ulong(a2));
-export const sys_pread64: SyscallHandler = (task, a0, a1, a2, a3) => ksysPrw(task, a0 >>> 0, false, ulong(a1), ulong(a2), loff(a3));
-export const sys_pwrite64: SyscallHandler = (task, a0, a1, a2, a3) => ksysPrw(task, a0 >>> 0, true, ulong(a1), ulong(a2), loff(a3));
-export const sys_readv: SyscallHandler = (task, a0, a1, a2) => doRwv(task, a0 >>> 0, false, ulong(a1), a2);
-export const sys_writev: SyscallHandler = (task, a0, a1, a2) => doRwv(task, a0 >>> 0, true, ulong(a1), a2);
-export const sys_lseek: SyscallHandler = (task, a0, a1, a2) => lseek(task, a0 >>> 0, loff(a1), a2 >>> 0);
+export const sys_read: SyscallHandler = (task, a0, a1, a2) => ksysRw(task, uint(a0), false, ulong(a1), ulong(a2));
+export const sys_write: SyscallHandler = (task, a0, a1, a2) => ksysRw(task, uint(a0), true, ulong(a1), ulong(a2));
+export const sys_pread64: SyscallHandler = (task, a0, a1, a2, a3) => ksysPrw(task, uint(a0), false, ulong(a1), ulong(a2), a3);
+export const sys_pwrite64: SyscallHandler = (task, a0, a1, a2, a3) => ksysPrw(task, uint(a0), true, ulong(a1), ulong(a2), a3);
+export const sys_readv: SyscallHandler = (task, a0, a1, a2) => doRwv(task, uint(a0), false, ulong(a1), uint(a2));
+export const sys_writev: SyscallHandler = (task, a0, a1, a2) => doRwv(task, uint(a0), true, ulong(a1), uint(a2));
+export const sys_lseek: SyscallHandler = (task, a0, a1, a2) => lseek(task, uint(a0), a1, uint(a2));

@@ -2,7 +2,7 @@ import type { Task } from "../include/linux/sched.js";
 import { EBADF, EFAULT, EINVAL, ENAMETOOLONG } from "../include/uapi/errno.js";
 import { AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW } from "../include/uapi/fcntl.js";
 import { packStat, statLayout, type Kstat } from "../include/uapi/stat.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { strncpyFromUser } from "../mm/mm.js";
 import { inodeBlocks, inodeSize } from "../mm/shmem.js";
 import { getname, pathLookup, PATH_MAX } from "./namei.js";
@@ -77,7 +77,7 @@ function fstatat(task: Task, dfd: number, filename: number, statbuf: number, fla
  */
 const stat = (task: Task, filename: number, statbuf: number): number => fstatat(task, AT_FDCWD, filename, statbuf, 0);
 
-export const sys_newstat: SyscallHandler = (task, a0, a1) => stat(task, a0, a1);
-export const sys_newlstat: SyscallHandler = (task, a0, a1) => stat(task, a0, a1);
-export const sys_newfstatat: SyscallHandler = (task, a0, a1, a2, a3) => fstatat(task, a0 | 0, a1, a2, a3 | 0);
-export const sys_newfstat: SyscallHandler = (task, a0, a1) => newfstat(task, a0 >>> 0, a1);
+export const sys_newstat: SyscallHandler = (task, a0, a1) => stat(task, ulong(a0), ulong(a1));
+export const sys_newlstat: SyscallHandler = (task, a0, a1) => stat(task, ulong(a0), ulong(a1));
+export const sys_newfstatat: SyscallHandler = (task, a0, a1, a2, a3) => fstatat(task, int(a0), ulong(a1), ulong(a2), int(a3));
+export const sys_newfstat: SyscallHandler = (task, a0, a1) => newfstat(task, uint(a0), ulong(a1));

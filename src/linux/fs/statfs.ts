@@ -2,7 +2,7 @@ import type { Task } from "../include/linux/sched.js";
 import { EBADF, EFAULT } from "../include/uapi/errno.js";
 import { AT_FDCWD } from "../include/uapi/fcntl.js";
 import { packStatfs, PIPEFS_MAGIC, ST_VALID, type Kstatfs } from "../include/uapi/stat.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { shmemStatfs } from "../mm/shmem.js";
 import { getname, pathLookup } from "./namei.js";
 import type { Inode } from "../include/linux/fs.js";
@@ -38,5 +38,5 @@ function statfs(task: Task, pathname: number, buf: number): number {
   return copyOut(task, typeof path === "number" ? path : pathLookup(task, AT_FDCWD, path), buf);
 }
 
-export const sys_statfs: SyscallHandler = (task, a0, a1) => statfs(task, a0, a1);
-export const sys_fstatfs: SyscallHandler = (task, a0, a1) => copyOut(task, task.files!.get(a0 >>> 0)?.inode ?? -EBADF, a1);
+export const sys_statfs: SyscallHandler = (task, a0, a1) => statfs(task, ulong(a0), ulong(a1));
+export const sys_fstatfs: SyscallHandler = (task, a0, a1) => copyOut(task, task.files!.get(uint(a0))?.inode ?? -EBADF, ulong(a1));

@@ -7,6 +7,7 @@ import type { ArchPtrace } from "../include/linux/ptrace.js";
 import { SighandStruct, Task, type Kernel as KernelState, type Oops, type UserEntry } from "../include/linux/sched.js";
 import { initRlimits, SignalStruct, SIGNAL_UNKILLABLE } from "../include/linux/sched/signal.js";
 import type { SyscallHandler } from "../include/linux/syscalls.js";
+import type { Word } from "../include/uapi/word.js";
 import { archEntry, archPtrace } from "../arch/entry.js";
 import { setupProgramImage, type ProgramImage } from "../fs/binfmt_elf.js";
 import { INIT_CRED } from "../kernel/cred.js";
@@ -141,7 +142,7 @@ export class Kernel implements KernelState {
    * The system call entry, for the runtime that runs user code on this kernel (see
    * kernel/entry/common.ts doSyscall()).
    */
-  syscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
+  syscall(task: Task, nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Word | Promise<Word> {
     return doSyscall(task, nr, a0, a1, a2, a3, a4, a5);
   }
 

@@ -42,8 +42,7 @@ export const KERNEL_OBJECTS = [
       "PTRACE_O_TRACEFORK/VFORK/CLONE/EXEC/VFORKDONE/SECCOMP are accepted but report no event (no exec, no seccomp, " +
       "no auto-attach of new children); PTRACE_LISTEN is EIO; no GETREGSET/SETREGSET, no FP registers; x86 data " +
       "watchpoints (DR7 write/rw) are validated and stored but never fire; changes to the arguments at a " +
-      "syscall-entry stop are not applied (the number is); a POKE word beyond +-2^53 loses low bits (system-call " +
-      "arguments are JS numbers)"),
+      "syscall-entry stop are not applied (the number is)"),
   ]),
   kernelObject("kernel/signal.c", [
     SYSCALL_DEFINE(0, "pause"),

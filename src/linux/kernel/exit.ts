@@ -11,7 +11,7 @@ import {
   __WNOTHREAD,
 } from "../include/uapi/wait.js";
 import { exitFiles } from "../fs/file.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, ulong } from "../include/linux/syscalls.js";
 import { PROT_WRITE, putUserInt } from "../mm/mm.js";
 import { ptraceEvent, sendSignal, setGroupExit, wakeWaiters } from "./signal.js";
 import { exitPtrace, ptraceUnlink } from "./ptrace.js";
@@ -414,7 +414,7 @@ async function waitid(task: Task, which: number, upid: number, infop: number, op
   return err;
 }
 
-export const sys_exit: SyscallHandler = (task, a0) => doExit(task, ((a0 | 0) & 0xff) << 8);
-export const sys_exit_group: SyscallHandler = (task, a0) => doGroupExit(task, ((a0 | 0) & 0xff) << 8);
-export const sys_wait4: SyscallHandler = (task, a0, a1, a2, a3) => wait4(task, a0 | 0, a1, a2 | 0, a3);
-export const sys_waitid: SyscallHandler = (task, a0, a1, a2, a3, a4) => waitid(task, a0 | 0, a1 | 0, a2, a3 | 0, a4);
+export const sys_exit: SyscallHandler = (task, a0) => doExit(task, (int(a0) & 0xff) << 8);
+export const sys_exit_group: SyscallHandler = (task, a0) => doGroupExit(task, (int(a0) & 0xff) << 8);
+export const sys_wait4: SyscallHandler = (task, a0, a1, a2, a3) => wait4(task, int(a0), ulong(a1), int(a2), ulong(a3));
+export const sys_waitid: SyscallHandler = (task, a0, a1, a2, a3, a4) => waitid(task, int(a0), int(a1), ulong(a2), int(a3), ulong(a4));

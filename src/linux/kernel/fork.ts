@@ -9,7 +9,7 @@ import {
   CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VFORK, CLONE_VM, CSIGNAL,
 } from "../include/uapi/sched.js";
 import { SIG_IGN, SIGCHLD, _NSIG } from "../include/uapi/signal.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { PAGE_SIZE, putUserInt, VM_ACCOUNT } from "../mm/mm.js";
 import { vmEnoughMemory } from "../mm/util.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_CHECKPOINT_RESTORE } from "./cred.js";
@@ -249,11 +249,11 @@ export const sys_vfork: SyscallHandler = (task) =>
  * (a probe: clone(65) created a child that only __WALL could reap).
  */
 export const sys_clone: SyscallHandler = (task, a0, _newsp, a2, a3) =>
-  kernelClone(task, { flags: a0 & ~CSIGNAL, exitSignal: a0 & CSIGNAL, parentTid: a2, childTid: a3 });
-export const sys_clone3: SyscallHandler = (task, a0, a1) => clone3(task, a0, a1 < 0 ? 2 ** 64 + a1 : a1);
+  kernelClone(task, { flags: uint(a0) & ~CSIGNAL, exitSignal: uint(a0) & CSIGNAL, parentTid: ulong(a2), childTid: ulong(a3) });
+export const sys_clone3: SyscallHandler = (task, a0, a1) => clone3(task, ulong(a0), ulong(a1));
 /** set_tid_address(): where 0 is stored (and the futex woken) when the thread exits. */
 export const sys_set_tid_address: SyscallHandler = (task, a0) => {
-  task.clearChildTid = a0;
+  task.clearChildTid = ulong(a0);
   return task.pid;
 };
 

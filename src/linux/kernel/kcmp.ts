@@ -3,7 +3,8 @@ import { EBADF, EFAULT, EINVAL, EOPNOTSUPP, EPERM, ESRCH } from "../include/uapi
 import {
   KCMP_EPOLL_TFD, KCMP_FILE, KCMP_FILES, KCMP_FS, KCMP_IO, KCMP_SIGHAND, KCMP_SYSVSEM, KCMP_TYPES, KCMP_VM,
 } from "../include/uapi/kcmp.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
+import type { Word } from "../include/uapi/word.js";
 import { ptraceMayAccess, PTRACE_MODE_READ_REALCREDS } from "./ptrace.js";
 import { seededRandom } from "./sched.js";
 
@@ -43,7 +44,7 @@ function kcmpPtr(task: Task, a: KernelObjectId | null, b: KernelObjectId | null,
 /** struct kcmp_epoll_slot is three __u32: efd, tfd, toff. */
 const KCMP_EPOLL_SLOT_SIZE = 12;
 
-function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number, idx2: number): number {
+function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: Word, idx2: Word): number {
   // Tasks are looked up first (ESRCH before anything else), then access is checked.
   const task1 = task.kernel.pids.find(pid1);
   const task2 = task.kernel.pids.find(pid2);
@@ -55,8 +56,8 @@ function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number
     case KCMP_FILE: {
       // get_file_raw_ptr() takes an unsigned int: the upper half of idx is dropped
       // (a probe: kcmp(p, p, KCMP_FILE, (1UL << 32) + fd, fd) gave 0).
-      const f1 = task1.files?.get(idx1 >>> 0) ?? null;
-      const f2 = task2.files?.get(idx2 >>> 0) ?? null;
+      const f1 = task1.files?.get(uint(idx1)) ?? null;
+      const f2 = task2.files?.get(uint(idx2)) ?? null;
       return f1 && f2 ? kcmpPtr(task, f1, f2, KCMP_FILE) : -EBADF;
     }
     case KCMP_VM: return kcmpPtr(task, task1.mm, task2.mm, type);
@@ -73,10 +74,10 @@ function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number
       // open, and slot.efd must be an epoll file: this kernel has no epoll files yet.
       if (!task.kernel.linked.config.enabled("EPOLL")) return -EOPNOTSUPP;
       {
-        const slot = task.mm!.read(idx2, KCMP_EPOLL_SLOT_SIZE);
+        const slot = task.mm!.read(ulong(idx2), KCMP_EPOLL_SLOT_SIZE);
         if (!slot) return -EFAULT;
         const efd = new DataView(slot.buffer).getUint32(0, true);
-        if (!task1.files?.get(idx1 >>> 0) || !task2.files?.get(efd)) return -EBADF;
+        if (!task1.files?.get(uint(idx1)) || !task2.files?.get(efd)) return -EBADF;
         return -EINVAL;
       }
     default:
@@ -84,4 +85,4 @@ function kcmp(task: Task, pid1: number, pid2: number, type: number, idx1: number
   }
 }
 
-export const sys_kcmp: SyscallHandler = (task, a0, a1, a2, a3, a4) => kcmp(task, a0 | 0, a1 | 0, a2 | 0, a3, a4);
+export const sys_kcmp: SyscallHandler = (task, a0, a1, a2, a3, a4) => kcmp(task, int(a0), int(a1), int(a2), a3, a4);

@@ -20,9 +20,9 @@ import {
   PTRACE_SETSIGMASK, PTRACE_SINGLEBLOCK, PTRACE_SINGLESTEP, PTRACE_SYSCALL, PTRACE_TRACEME,
 } from "../include/uapi/ptrace.js";
 import { SI_KERNEL, SIGKILL, SIGSET_SIZE, SIGSTOP, _NSIG } from "../include/uapi/signal.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, long, type SyscallHandler, ulong } from "../include/linux/syscalls.js";
+import { wordBits, type Word } from "../include/uapi/word.js";
 import { putUserLong } from "../mm/mm.js";
-import { ulongBig } from "../mm/util.js";
 import { CAP_SYS_PTRACE } from "./cred.js";
 import { copySiginfoToUser, readSiginfoFromUser, sendSignal, setCurrentBlocked, validSignal } from "./signal.js";
 
@@ -97,12 +97,13 @@ function ptraceTraceme(task: Task): number {
  * takes options in `data`, needs addr 0, and stops nothing. A task already in a group stop
  * re-traps into a ptrace-stop the tracer can wait for.
  */
-function ptraceAttach(task: Task, child: Task, request: number, addr: number, data: number): number {
+function ptraceAttach(task: Task, child: Task, request: number, addr: number, data: Word): number {
   let flags = PT_PTRACED;
   const seize = request === PTRACE_SEIZE;
   if (seize) {
-    if (addr !== 0 || (data >>> 0) & ~PTRACE_O_MASK) return -EIO;
-    flags = PT_PTRACED | PT_SEIZED | ((data >>> 0) << PT_OPT_FLAG_SHIFT);
+    const options = ptraceOptions(data);
+    if (addr !== 0 || options === null) return -EIO;
+    flags = PT_PTRACED | PT_SEIZED | (options << PT_OPT_FLAG_SHIFT);
   }
   if (child.signal === task.signal) return -EPERM;
   if (!ptraceMayAccess(task, child, PTRACE_MODE_ATTACH_REALCREDS)) return -EPERM;
@@ -112,6 +113,12 @@ function ptraceAttach(task: Task, child: Task, request: number, addr: number, da
   // JOBCTL_TRAP_STOP | JOBCTL_TRAPPING: a task in a group stop re-traps into the stop trap.
   if (child.state === TaskState.Stopped) scheduleTrapStop(child);
   return 0;
+}
+
+/** The PTRACE_O_* options `data` (an unsigned long) asks for, or null when it has any other bit. */
+function ptraceOptions(data: Word): number | null {
+  const flags = ulong(data);
+  return flags > 0xffffffff || flags & ~PTRACE_O_MASK ? null : flags;
 }
 
 /**
@@ -140,8 +147,9 @@ function ptraceCheckAttach(task: Task, child: Task, ignoreState: boolean): numbe
  * ptrace_resume(): CONT, SYSCALL, SINGLESTEP, SINGLEBLOCK. The signal to deliver (0 for
  * none) must be valid (EIO); stepping needs the arch to have it (EIO on riscv).
  */
-function ptraceResume(child: Task, request: number, data: number): number {
-  if (!validSignal(data)) return -EIO;
+function ptraceResume(child: Task, request: number, data: Word): number {
+  const sig = ulong(data);
+  if (!validSignal(sig)) return -EIO;
   const arch = child.kernel.archPtrace;
   child.syscallTrace = request === PTRACE_SYSCALL;
   if (request === PTRACE_SINGLEBLOCK) {
@@ -153,16 +161,17 @@ function ptraceResume(child: Task, request: number, data: number): number {
   } else {
     arch.userDisableSingleStep(child);
   }
-  child.ptraceCode = data;
+  child.ptraceCode = sig;
   child.kernel.sched.wakeTraced(child);
   return 0;
 }
 
 /** ptrace_detach(): the tracee resumes (with `data` delivered) and goes back to its parent. */
-function ptraceDetach(child: Task, data: number): number {
-  if (!validSignal(data)) return -EIO;
+function ptraceDetach(child: Task, data: Word): number {
+  const sig = ulong(data);
+  if (!validSignal(sig)) return -EIO;
   child.kernel.archPtrace.userDisableSingleStep(child);
-  child.ptraceCode = data;
+  child.ptraceCode = sig;
   ptraceUnlink(child);
   return 0;
 }
@@ -187,29 +196,32 @@ export function putWord(task: Task, addr: number, value: bigint): number {
 }
 
 /**
- * ptrace_request(): the requests every arch shares. Unknown ones are EIO.
+ * ptrace_request(): the requests every arch shares. Unknown ones are EIO. `data` is the
+ * word as given: the word POKE stores (all 64 bits), else an address, options or a signal.
  */
-function ptraceRequest(task: Task, child: Task, request: number, addr: number, data: number): number {
+function ptraceRequest(task: Task, child: Task, request: number, addr: number, data: Word): number {
   switch (request) {
     case PTRACE_PEEKTEXT:
     case PTRACE_PEEKDATA: {
       const w = peekWord(child, addr);
-      return w === null ? -EIO : putWord(task, data, w);
+      return w === null ? -EIO : putWord(task, ulong(data), w);
     }
     case PTRACE_POKETEXT:
     case PTRACE_POKEDATA:
-      return pokeWord(child, addr, ulongBig(data));
-    case PTRACE_SETOPTIONS:
-      if ((data >>> 0) & ~PTRACE_O_MASK || data < 0 || data > 0xffffffff) return -EINVAL;
-      child.ptrace = (child.ptrace & ((1 << PT_OPT_FLAG_SHIFT) - 1 | PT_SEIZED)) | ((data >>> 0) << PT_OPT_FLAG_SHIFT);
+      return pokeWord(child, addr, wordBits(data));
+    case PTRACE_SETOPTIONS: {
+      const options = ptraceOptions(data);
+      if (options === null) return -EINVAL;
+      child.ptrace = (child.ptrace & ((1 << PT_OPT_FLAG_SHIFT) - 1 | PT_SEIZED)) | (options << PT_OPT_FLAG_SHIFT);
       return 0;
+    }
     case PTRACE_GETEVENTMSG:
-      return putWord(task, data, ulongBig(child.ptraceMessage));
+      return putWord(task, ulong(data), wordBits(child.ptraceMessage));
     case PTRACE_GETSIGINFO:
       if (!child.lastSiginfo) return -EINVAL;
-      return copySiginfoToUser(task.mm!, data, child.lastSiginfo) ? 0 : -EFAULT;
+      return copySiginfoToUser(task.mm!, ulong(data), child.lastSiginfo) ? 0 : -EFAULT;
     case PTRACE_SETSIGINFO: {
-      const info = readSiginfoFromUser(task.mm!, data);
+      const info = readSiginfoFromUser(task.mm!, ulong(data));
       if (!info) return -EFAULT;
       if (!child.lastSiginfo) return -EINVAL;
       child.lastSiginfo = info;
@@ -217,11 +229,11 @@ function ptraceRequest(task: Task, child: Task, request: number, addr: number, d
     }
     case PTRACE_GETSIGMASK: {
       if (addr !== SIGSET_SIZE) return -EINVAL;
-      return putWord(task, data, child.blocked);
+      return putWord(task, ulong(data), child.blocked);
     }
     case PTRACE_SETSIGMASK: {
       if (addr !== SIGSET_SIZE) return -EINVAL;
-      const b = task.mm!.read(data, SIGSET_SIZE);
+      const b = task.mm!.read(ulong(data), SIGSET_SIZE);
       if (!b) return -EFAULT;
       setCurrentBlocked(child, new DataView(b.buffer).getBigUint64(0, true));
       return 0;
@@ -254,7 +266,7 @@ function ptraceRequest(task: Task, child: Task, request: number, addr: number, d
  * sys_ptrace(): TRACEME for the caller; ATTACH and SEIZE for any task; everything else for a
  * tracee of the caller in a ptrace-stop (ESRCH otherwise), through arch_ptrace().
  */
-function sysPtrace(task: Task, request: number, pid: number, addr: number, data: number): number {
+function sysPtrace(task: Task, request: number, pid: number, addr: number, data: Word): number {
   if (request === PTRACE_TRACEME) return ptraceTraceme(task);
   const child = pid > 0 ? task.kernel.pids.find(pid) : undefined;
   if (!child || child.state === TaskState.Dead) return -ESRCH;
@@ -264,5 +276,6 @@ function sysPtrace(task: Task, request: number, pid: number, addr: number, data:
   return task.kernel.archPtrace.request(task, child, request, addr, data) ?? ptraceRequest(task, child, request, addr, data);
 }
 
-export const sys_ptrace: SyscallHandler = (task, a0, a1, a2, a3) => sysPtrace(task, a0 | 0, a1 | 0, a2, a3);
+/** ptrace(long request, long pid, unsigned long addr, unsigned long data); the pid is cut to a pid_t. */
+export const sys_ptrace: SyscallHandler = (task, a0, a1, a2, a3) => sysPtrace(task, long(a0), int(a1), ulong(a2), a3);
 

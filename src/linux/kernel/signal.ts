@@ -13,7 +13,7 @@ import {
   SIGTTOU, SIGURG, SIGWINCH, SIGXCPU, SIGXFSZ, UAPI_SA_FLAGS, SA_RESTORER, _NSIG,
 } from "../include/uapi/signal.js";
 import { doCoredump } from "../fs/coredump.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, ulong } from "../include/linux/syscalls.js";
 import { CAP_KILL } from "./cred.js";
 import type { MmStruct } from "../include/linux/mm_types.js";
 
@@ -633,7 +633,7 @@ function rtSigprocmask(task: Task, how: number, nset: number, oset: number, sigs
 
 /** rt_sigpending(): the blocked signals pending for the thread or its group; sigsetsize may be smaller (a probe: 4 was fine). */
 function rtSigpending(task: Task, uset: number, sigsetsize: number): number {
-  if (sigsetsize > SIGSET_SIZE || sigsetsize < 0) return -EINVAL;
+  if (sigsetsize > SIGSET_SIZE) return -EINVAL;
   const pending = (task.pending.signal | task.signal.sharedPending.signal) & task.blocked;
   return putSigset(task, uset, pending, sigsetsize) ? 0 : -EFAULT;
 }
@@ -724,14 +724,14 @@ function restartSyscall(task: Task): number | Promise<number> {
 }
 
 export const sys_pause: SyscallHandler = pause;
-export const sys_kill: SyscallHandler = (task, a0, a1) => kill(task, a0 | 0, a1 | 0);
+export const sys_kill: SyscallHandler = (task, a0, a1) => kill(task, int(a0), int(a1));
 export const sys_tgkill: SyscallHandler = (task, a0, a1, a2) => {
-  const tgid = a0 | 0, pid = a1 | 0;
-  return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, a2 | 0);
+  const tgid = int(a0), pid = int(a1);
+  return pid <= 0 || tgid <= 0 ? -EINVAL : doTkill(task, tgid, pid, int(a2));
 };
-export const sys_tkill: SyscallHandler = (task, a0, a1) => ((a0 | 0) <= 0 ? -EINVAL : doTkill(task, 0, a0 | 0, a1 | 0));
-export const sys_rt_sigprocmask: SyscallHandler = (task, a0, a1, a2, a3) => rtSigprocmask(task, a0 | 0, a1, a2, a3);
-export const sys_rt_sigpending: SyscallHandler = (task, a0, a1) => rtSigpending(task, a0, a1);
-export const sys_rt_sigaction: SyscallHandler = (task, a0, a1, a2, a3) => rtSigaction(task, a0 | 0, a1, a2, a3);
-export const sys_rt_sigsuspend: SyscallHandler = (task, a0, a1) => rtSigsuspend(task, a0, a1);
+export const sys_tkill: SyscallHandler = (task, a0, a1) => (int(a0) <= 0 ? -EINVAL : doTkill(task, 0, int(a0), int(a1)));
+export const sys_rt_sigprocmask: SyscallHandler = (task, a0, a1, a2, a3) => rtSigprocmask(task, int(a0), ulong(a1), ulong(a2), ulong(a3));
+export const sys_rt_sigpending: SyscallHandler = (task, a0, a1) => rtSigpending(task, ulong(a0), ulong(a1));
+export const sys_rt_sigaction: SyscallHandler = (task, a0, a1, a2, a3) => rtSigaction(task, int(a0), ulong(a1), ulong(a2), ulong(a3));
+export const sys_rt_sigsuspend: SyscallHandler = (task, a0, a1) => rtSigsuspend(task, ulong(a0), ulong(a1));
 export const sys_restart_syscall: SyscallHandler = restartSyscall;

@@ -2,7 +2,7 @@ import type { Task } from "../include/linux/sched.js";
 import type { Rlimit } from "../include/linux/sched/signal.js";
 import { EFAULT, EINVAL, EPERM, ESRCH } from "../include/uapi/errno.js";
 import { RLIM_NLIMITS, RLIMIT_NOFILE, SIZEOF_RLIMIT } from "../include/uapi/resource.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
 import { CAP_SYS_RESOURCE } from "./cred.js";
 
 /** sysctl fs.nr_open: the most descriptors a process may be allowed (1024 * 1024). */
@@ -90,6 +90,6 @@ export const sys_geteuid: SyscallHandler = (task) => task.cred.euid;
 export const sys_getgid: SyscallHandler = (task) => task.cred.gid;
 export const sys_getegid: SyscallHandler = (task) => task.cred.egid;
 export const sys_getpgrp: SyscallHandler = (task) => task.pgid;
-export const sys_getrlimit: SyscallHandler = (task, a0, a1) => getrlimit(task, a0 >>> 0, a1);
-export const sys_setrlimit: SyscallHandler = (task, a0, a1) => setrlimit(task, a0 >>> 0, a1);
-export const sys_prlimit64: SyscallHandler = (task, a0, a1, a2, a3) => prlimit64(task, a0 | 0, a1 >>> 0, a2, a3);
+export const sys_getrlimit: SyscallHandler = (task, a0, a1) => getrlimit(task, uint(a0), ulong(a1));
+export const sys_setrlimit: SyscallHandler = (task, a0, a1) => setrlimit(task, uint(a0), ulong(a1));
+export const sys_prlimit64: SyscallHandler = (task, a0, a1, a2, a3) => prlimit64(task, int(a0), uint(a1), ulong(a2), ulong(a3));

@@ -6,11 +6,11 @@ import {
   MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, PROT_WRITE,
 } from "../include/uapi/mman.js";
 import { RLIMIT_AS, RLIMIT_DATA } from "../include/uapi/resource.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { type SyscallHandler, ulong } from "../include/linux/syscalls.js";
 import { CAP_SYS_RAWIO } from "../kernel/cred.js";
 import { rlimit } from "../include/linux/sched/signal.js";
 import { isDataMapping, offsetInPage, PAGE_SIZE, pageAlign, VM_ACCOUNT, VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WIPEONFORK, VM_DROPPABLE, VM_WRITE } from "./mm.js";
-import { ulong, vmEnoughMemory } from "./util.js";
+import { vmEnoughMemory } from "./util.js";
 import { ShmemObject, type MmStruct } from "../include/linux/mm_types.js";
 
 /** sysctl vm.max_map_count's default (DEFAULT_MAX_MAP_COUNT: USHRT_MAX - 5). */

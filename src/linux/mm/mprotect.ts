@@ -1,11 +1,12 @@
 import type { Task } from "../include/linux/sched.js";
 import { EACCES, EINVAL, ENOMEM } from "../include/uapi/errno.js";
 import { PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_SEM, PROT_WRITE } from "../include/uapi/mman.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { type SyscallHandler, uint, ulong } from "../include/linux/syscalls.js";
+import type { Word } from "../include/uapi/word.js";
 import {
   PAGE_SIZE, pageAlign, VM_ACCESS_FLAGS, VM_ACCOUNT, VM_GROWSDOWN, VM_NORESERVE, VM_SHARED, VM_WRITE,
 } from "./mm.js";
-import { ulong, vmEnoughMemory } from "./util.js";
+import { vmEnoughMemory } from "./util.js";
 
 /**
  * do_mprotect_pkey(), in its order: both PROT_GROWS bits, alignment, a zero length (0, even
@@ -15,12 +16,14 @@ import { ulong, vmEnoughMemory } from "./util.js";
  * PROT_SEM: 0; over a hole: ENOMEM and the first page was read-only after; unmapped start,
  * start above TASK_SIZE, a range wrapping past 2^64: ENOMEM; GROWSDOWN|GROWSUP: EINVAL.
  */
-function mprotect(task: Task, start: number, len: number, prot: number): number {
+function mprotect(task: Task, startWord: Word, len: number, prot: number): number {
   const mm = task.mm!;
   const grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
   prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
   if (grows === (PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
-  if (start % PAGE_SIZE) return -EINVAL;
+  // The alignment is in the low bits, which uint() has exactly (ulong() rounds past 2^53).
+  if (uint(startWord) % PAGE_SIZE) return -EINVAL;
+  let start = ulong(startWord);
   if (!len) return 0;
   let end = start + pageAlign(len);
   if (end >= 2 ** 64) return -ENOMEM;
@@ -58,4 +61,4 @@ function mprotect(task: Task, start: number, len: number, prot: number): number 
   return error;
 }
 
-export const sys_mprotect: SyscallHandler = (task, a0, a1, a2) => mprotect(task, ulong(a0), ulong(a1), a2 >>> 0);
+export const sys_mprotect: SyscallHandler = (task, a0, a1, a2) => mprotect(task, a0, ulong(a1), uint(a2));

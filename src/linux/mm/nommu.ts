@@ -1,9 +1,8 @@
 import type { Task } from "../include/linux/sched.js";
 import { EBADF, EINVAL, ENODEV, ENOMEM } from "../include/uapi/errno.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, MAP_TYPE } from "../include/uapi/mman.js";
-import type { SyscallHandler } from "../include/linux/syscalls.js";
+import { type SyscallHandler, ulong } from "../include/linux/syscalls.js";
 import { offsetInPage, PAGE_SIZE, pageAlign, VM_ACCESS_FLAGS, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_SHARED } from "./mm.js";
-import { ulong } from "./util.js";
 import { ShmemObject, type MmStruct, type Vma } from "../include/linux/mm_types.js";
 
 /** Every region of the machine (all processes share one address space), sorted. */

@@ -1,5 +1,5 @@
 import type * as fs from "../include/linux/fs.js";
-import { FMODE_CAN_ODIRECT, type File, type FileOperations, type Inode, type Kiocb } from "../include/linux/fs.js";
+import { FMODE_CAN_ODIRECT, LLONG_MAX, loffAdd, type File, type FileOperations, type Inode, type Kiocb } from "../include/linux/fs.js";
 import type { Kernel, Task } from "../include/linux/sched.js";
 import { rlimit } from "../include/linux/sched/signal.js";
 import { EFAULT, EFBIG, EINVAL, ENXIO } from "../include/uapi/errno.js";
@@ -7,9 +7,10 @@ import { O_APPEND, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK
 import { RLIMIT_FSIZE } from "../include/uapi/resource.js";
 import { SIGXFSZ } from "../include/uapi/signal.js";
 import { newEncodeDev, RAMFS_MAGIC, ST_VALID, TMPFS_MAGIC, type Kstatfs } from "../include/uapi/stat.js";
+import type { Word } from "../include/uapi/word.js";
 import { sendSignal } from "../kernel/signal.js";
 import type { IovIter } from "../include/linux/uio.js";
-import { SuperBlock } from "../fs/inode.js";
+import { pageIndex, pageStart, SuperBlock } from "../fs/inode.js";
 
 /**
  * The in-memory filesystem's regular files (mm/shmem.c): tmpfs where the configuration has
@@ -19,8 +20,8 @@ import { SuperBlock } from "../fs/inode.js";
  */
 
 const PAGE_SIZE = 4096;
-/** MAX_LFS_FILESIZE on 64-bit: LLONG_MAX. */
-export const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+/** MAX_LFS_FILESIZE on 64-bit (the s_maxbytes of tmpfs and ramfs). */
+const MAX_LFS_FILESIZE = LLONG_MAX;
 /** BOGO_DIRENT_SIZE: what each entry adds to a tmpfs directory's size (two for . and ..). */
 const BOGO_DIRENT_SIZE = 20;
 
@@ -38,7 +39,7 @@ export function isShmem(kernel: Kernel): boolean {
  * included; a ramfs one stays 0. probe (tmpfs): a new directory 40, with a file and a
  * subdirectory 80.
  */
-export function inodeSize(kernel: Kernel, inode: Inode): number {
+export function inodeSize(kernel: Kernel, inode: Inode): Word {
   if (!inode.entries) return inode.size;
   return isShmem(kernel) ? (inode.entries.size + 2) * BOGO_DIRENT_SIZE : 0;
 }
@@ -61,9 +62,11 @@ function shmemRead(_task: Task, file: File, to: IovIter, kiocb: Kiocb | null): n
   const inode = file.inode;
   const pos = kiocb!.pos;
   if (to.count === 0 || pos >= inode.size) return 0;
-  const copied = to.copyTo(inode.readAt(pos, Math.min(to.count, inode.size - pos)));
+  const end = loffAdd(pos, to.count);
+  const len = end > inode.size ? Number(loffAdd(inode.size, -pos)) : to.count;
+  const copied = to.copyTo(inode.readAt(pos, len));
   if (copied === 0) return -EFAULT;
-  kiocb!.pos = pos + copied;
+  kiocb!.pos = loffAdd(pos, copied);
   return copied;
 }
 
@@ -79,23 +82,26 @@ function shmemWrite(task: Task, file: File, from: IovIter, kiocb: Kiocb | null):
   if (file.flags & O_APPEND) kiocb!.pos = inode.size;
   const pos = kiocb!.pos;
   const limit = rlimit(task, RLIMIT_FSIZE).cur;
-  if (limit < BigInt(MAX_LFS_FILESIZE)) {
-    if (BigInt(pos) >= limit) {
+  if (limit < MAX_LFS_FILESIZE) {
+    if (pos >= limit) {
       sendSignal(SIGXFSZ, task, false);
       return -EFBIG;
     }
-    count = Math.min(count, Number(limit) - pos);
+    if (loffAdd(pos, count) > limit) count = Number(limit - BigInt(pos));
   }
   const data = from.copyFrom(count);
   if (data.length === 0) return -EFAULT;
   inode.writeAt(pos, data);
   inode.mtime = inode.ctime = task.kernel.sched.now;
-  kiocb!.pos = pos + data.length;
+  kiocb!.pos = loffAdd(pos, data.length);
   return data.length;
 }
 
-/** vfs_setpos(): the new position must be within [0, MAX_LFS_FILESIZE]. */
-function setPos(file: File, pos: number): number {
+/**
+ * vfs_setpos(): the new position must be within [0, MAX_LFS_FILESIZE]. (A sum of C's that
+ * overflowed is negative there; the exact one here is past the maximum: EINVAL alike.)
+ */
+function setPos(file: File, pos: Word): Word {
   if (pos < 0 || pos > MAX_LFS_FILESIZE) return -EINVAL;
   file.pos = pos;
   return pos;
@@ -103,18 +109,25 @@ function setPos(file: File, pos: number): number {
 
 /**
  * mapping_seek_hole_data() at page granularity: data is a page that was written, a hole one
- * that never was; the end of the file is a hole. Past the end both are ENXIO.
+ * that never was; the end of the file is a hole. Past the end both are ENXIO. The pages
+ * looked at are the ones the file holds, not every index up to its end: a file written once
+ * at 2^53 is one page long in memory. probe (tmpfs, one byte written at 2^53 + 1): SEEK_DATA
+ * from 0: 2^53; SEEK_HOLE from 0: 0.
  */
-function seekHoleData(inode: Inode, start: number, whence: number): number {
+function seekHoleData(inode: Inode, start: Word, whence: number): Word {
   const end = inode.size;
   if (start >= end) return -ENXIO;
-  const last = Math.floor((end - 1) / PAGE_SIZE);
-  for (let index = Math.floor(start / PAGE_SIZE); index <= last; index++) {
-    const present = inode.pages.has(index);
-    if (whence === SEEK_DATA && present) return Math.max(start, index * PAGE_SIZE);
-    if (whence === SEEK_HOLE && !present) return Math.max(start, index * PAGE_SIZE);
+  const first = pageIndex(start);
+  const from = (index: number): Word => (index === first ? start : pageStart(index));
+  if (whence === SEEK_HOLE) {
+    let index = first;
+    while (inode.pages.has(index)) index++;
+    const hole = from(index);
+    return hole < end ? hole : end;
   }
-  return whence === SEEK_DATA ? -ENXIO : end;
+  let data = Infinity;
+  for (const index of inode.pages.keys()) if (index >= first && index < data) data = index;
+  return data !== Infinity && from(data) < end ? from(data) : -ENXIO;
 }
 
 /**
@@ -123,7 +136,7 @@ function seekHoleData(inode: Inode, start: number, whence: number): number {
  * generic_file_llseek_size(). probe: whence 7: EINVAL; a negative result: EINVAL; SEEK_END+10
  * past a 8192-byte file: 8202.
  */
-function shmemLlseek(task: Task, file: File, offset: number, whence: number): number {
+function shmemLlseek(task: Task, file: File, offset: Word, whence: number): Word {
   const inode = file.inode;
   const size = inode.size;
   if ((whence === SEEK_DATA || whence === SEEK_HOLE) && isShmem(task.kernel)) {
@@ -132,8 +145,8 @@ function shmemLlseek(task: Task, file: File, offset: number, whence: number): nu
     return r < 0 ? r : setPos(file, r);
   }
   switch (whence) {
-    case SEEK_END: return setPos(file, size + offset);
-    case SEEK_CUR: return offset === 0 ? file.pos : setPos(file, file.pos + offset);
+    case SEEK_END: return setPos(file, loffAdd(size, offset));
+    case SEEK_CUR: return offset === 0 ? file.pos : setPos(file, loffAdd(file.pos, offset));
     case SEEK_DATA:
       if (offset < 0 || offset >= size) return -ENXIO;
       return setPos(file, offset);

@@ -12,17 +12,3 @@ import { ENOMEM } from "../include/uapi/errno.js";
 export function vmEnoughMemory(task: Task, pages: number): number {
   return pages > task.kernel.totalramPages + task.kernel.totalSwapPages ? -ENOMEM : 0;
 }
-
-/**
- * Converts a register value to the unsigned long C sees (negative JS numbers are above 2^63).
- * Registers hold integers; anything else a caller passes is read as its integer part, or 0.
- */
-export function ulong(v: number): number {
-  if (!Number.isFinite(v)) return 0;
-  return v < 0 ? Math.trunc(v) + 2 ** 64 : Math.trunc(v);
-}
-
-/** ulong() as a bigint, for values that are stored as all 64 bits (ptrace's words and registers). */
-export function ulongBig(v: number): bigint {
-  return Number.isFinite(v) ? BigInt.asUintN(64, BigInt(Math.trunc(v))) : 0n;
-}

@@ -5,6 +5,7 @@
  */
 import { PTRACE_GETREGS, PTRACE_GETSIGINFO, PTRACE_TRACEME } from "../../linux/include/uapi/ptrace.js";
 import { signalName, SIGSTOP } from "../../linux/include/uapi/signal.js";
+import type { Word } from "../../linux/include/uapi/word.js";
 import { outBuffer } from "../libc/data_segment.js";
 import { errno } from "../libc/errno.js";
 import { peekInt, peekU64 } from "../libc/memory.js";
@@ -16,7 +17,7 @@ import { TBROK, TERRNO, tst_brk } from "./tst_res.js";
 import { SAFE_FORK, SAFE_WAITPID } from "./tst_safe_macros.js";
 
 /** SAFE_PTRACE(): TBROK with errno when the request fails. */
-export async function SAFE_PTRACE(request: number, pid: number, addr = 0, data = 0): Promise<number> {
+export async function SAFE_PTRACE(request: number, pid: number, addr: Word = 0, data: Word = 0): Promise<Word> {
   const r = await ptrace(request, pid, addr, data);
   if (r === -1 && errno() !== 0) tst_brk(TBROK | TERRNO, `ptrace(${request}, ${pid}, 0x${addr.toString(16)}, 0x${data.toString(16)}) failed`);
   return r;

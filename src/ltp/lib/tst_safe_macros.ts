@@ -4,6 +4,7 @@
  */
 import { MAP_FAILED } from "../../linux/include/uapi/mman.js";
 import { signalName } from "../../linux/include/uapi/signal.js";
+import type { Word } from "../../linux/include/uapi/word.js";
 import { outBuffer } from "../libc/data_segment.js";
 import { creat, fcntl, open } from "../libc/fcntl.js";
 import { fork, hasMmu } from "../libc/fork.js";
@@ -67,7 +68,7 @@ export async function SAFE_WRITE(lenStrict: boolean | number, fd: number, buf: n
   return r;
 }
 
-export async function SAFE_LSEEK(fd: number, offset: number, whence: number): Promise<number> {
+export async function SAFE_LSEEK(fd: number, offset: Word, whence: number): Promise<Word> {
   const r = await lseek(fd, offset, whence);
   if (r === -1) tst_brk(TBROK | TERRNO, `lseek(${fd},${offset},${whence}) failed`);
   return r;

@@ -1,14 +1,15 @@
+import type { Word } from "../../linux/include/uapi/word.js";
 import { errno } from "../libc/errno.js";
 import { errnoText, setTestErrno, TFAIL, TPASS, tst_res } from "./tst_res.js";
 
-/** TST_RET and TST_ERR of one TEST(). */
-export interface TestResult {
-  readonly ret: number;
+/** TST_RET and TST_ERR of one TEST(): the result as the call's C type has it (a number, or a long's word). */
+export interface TestResult<R extends Word = Word> {
+  readonly ret: R;
   readonly err: number;
 }
 
 /** TEST(): runs a call and keeps its return value and errno (for TTERRNO). */
-export async function TEST(call: number | Promise<number>): Promise<TestResult> {
+export async function TEST<R extends Word>(call: R | Promise<R>): Promise<TestResult<R>> {
   const ret = await call;
   const err = ret === -1 ? errno() : 0;
   setTestErrno(err);
@@ -16,7 +17,7 @@ export async function TEST(call: number | Promise<number>): Promise<TestResult> 
 }
 
 /** TST_EXP_PASS(): the call must return 0. */
-export async function TST_EXP_PASS(call: number | Promise<number>, description: string): Promise<boolean> {
+export async function TST_EXP_PASS(call: Word | Promise<Word>, description: string): Promise<boolean> {
   const { ret } = await TEST(call);
   if (ret === 0) {
     tst_res(TPASS, `${description} passed`);
@@ -28,7 +29,7 @@ export async function TST_EXP_PASS(call: number | Promise<number>, description: 
 }
 
 /** TST_EXP_FAIL(): the call must return -1 with errno `expected`. */
-export async function TST_EXP_FAIL(call: number | Promise<number>, expected: number, description: string): Promise<boolean> {
+export async function TST_EXP_FAIL(call: Word | Promise<Word>, expected: number, description: string): Promise<boolean> {
   const { ret, err } = await TEST(call);
   if (ret !== -1) {
     tst_res(TFAIL, `${description} succeeded`);
@@ -48,8 +49,8 @@ export function TST_EXP_EXPR(expr: boolean, description: string): boolean {
   return expr;
 }
 
-/** TST_EXP_EQ_LI(): two integers must be equal; the message names both expressions. */
-export function TST_EXP_EQ_LI(val: number, expected: number, valName = "val", expectedName = "expected"): boolean {
+/** TST_EXP_EQ_LI(): two longs must be equal; the message names both expressions. */
+export function TST_EXP_EQ_LI(val: Word, expected: Word, valName = "val", expectedName = "expected"): boolean {
   if (val === expected) {
     tst_res(TPASS, `${valName} == ${expectedName} (${val})`);
     return true;

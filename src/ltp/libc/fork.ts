@@ -10,7 +10,7 @@ import { job, sysno } from "../context.js";
 import { childEntry } from "../lib/tst_child.js";
 import { setErrno } from "./errno.js";
 import { type ChildBody, cloneProcess } from "./sched.js";
-import { syscall, type SysResult } from "./syscall.js";
+import { intSyscall, type SysResult } from "./syscall.js";
 
 /** glibc's fork(): clone(SIGCHLD) on every arch, as glibc's arch_fork does. */
 export const FORK_FLAGS = SIGCHLD;
@@ -45,5 +45,5 @@ export function fork(body: ChildBody): SysResult {
  */
 export function vfork(body: ChildBody): SysResult {
   job().target.current().setChildEntry(childEntry(body));
-  return sysno("vfork") !== undefined ? syscall("vfork") : syscall("clone", CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+  return sysno("vfork") !== undefined ? intSyscall("vfork") : intSyscall("clone", CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }

@@ -2,20 +2,20 @@
 import { ENOMEM } from "../../linux/include/uapi/errno.js";
 import { MAP_FAILED } from "../../linux/include/uapi/mman.js";
 import { setErrno } from "./errno.js";
-import { after, syscall, type SysResult } from "./syscall.js";
+import { after, intSyscall, type SysResult } from "./syscall.js";
 
 /** mmap(): the address, or MAP_FAILED (-1) with errno. */
 export const mmap = (addr: number, len: number, prot: number, flags: number, fd: number, offset: number): SysResult =>
-  after(syscall("mmap", addr, len, prot, flags, fd, offset), (r) => (r === -1 ? MAP_FAILED : r));
-export const munmap = (addr: number, len: number): SysResult => syscall("munmap", addr, len);
-export const mprotect = (addr: number, len: number, prot: number): SysResult => syscall("mprotect", addr, len, prot);
+  after(intSyscall("mmap", addr, len, prot, flags, fd, offset), (r) => (r === -1 ? MAP_FAILED : r));
+export const munmap = (addr: number, len: number): SysResult => intSyscall("munmap", addr, len);
+export const mprotect = (addr: number, len: number, prot: number): SysResult => intSyscall("mprotect", addr, len, prot);
 
 /**
  * brk(addr): glibc's wrapper over a syscall that never fails outright: it returns the break
  * it ended up with, and anything short of addr is ENOMEM.
  */
 export function brk(addr: number): SysResult {
-  return after(syscall("brk", addr), (got) => {
+  return after(intSyscall("brk", addr), (got) => {
     if (got < addr) {
       setErrno(ENOMEM);
       return -1;
@@ -26,9 +26,9 @@ export function brk(addr: number): SysResult {
 
 /** sbrk(increment): the old break, or -1 (ENOMEM) when it cannot move. */
 export async function sbrk(increment: number): Promise<number> {
-  const cur = await syscall("brk", 0);
+  const cur = await intSyscall("brk", 0);
   if (increment === 0) return cur;
-  const got = await syscall("brk", cur + increment);
+  const got = await intSyscall("brk", cur + increment);
   if (got !== cur + increment) {
     setErrno(ENOMEM);
     return -1;

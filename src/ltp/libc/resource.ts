@@ -2,7 +2,7 @@
 import { SIZEOF_RLIMIT } from "../../linux/include/uapi/resource.js";
 import { outBuffer } from "./data_segment.js";
 import { peekBytes, pokeBytes } from "./memory.js";
-import { syscall } from "./syscall.js";
+import { intSyscall } from "./syscall.js";
 
 export interface Rlimit {
   readonly rlim_cur: bigint;
@@ -28,7 +28,7 @@ function getRlimit(addr: number): Rlimit {
  */
 export async function getrlimit(resource: number): Promise<Rlimit | -1> {
   const buf = outBuffer();
-  const r = await syscall("prlimit64", 0, resource, 0, buf);
+  const r = await intSyscall("prlimit64", 0, resource, 0, buf);
   return r === -1 ? -1 : getRlimit(buf);
 }
 
@@ -36,5 +36,5 @@ export async function getrlimit(resource: number): Promise<Rlimit | -1> {
 export async function setrlimit(resource: number, limit: Rlimit): Promise<number> {
   const buf = outBuffer();
   putRlimit(buf, limit);
-  return syscall("prlimit64", 0, resource, buf, 0);
+  return intSyscall("prlimit64", 0, resource, buf, 0);
 }

@@ -1,6 +1,6 @@
 /** <sched.h>'s clone(), with the child's code given as a function. */
 import { job } from "../context.js";
-import { syscall, type SysResult } from "./syscall.js";
+import { intSyscall, type SysResult } from "./syscall.js";
 
 /** The body of a child process: what runs after fork() returns 0 in C. */
 export type ChildBody = () => Promise<number | void> | number | void;
@@ -11,5 +11,5 @@ export type ChildBody = () => Promise<number | void> | number | void;
  */
 export function cloneProcess(flags: number, entry: () => Promise<void>): SysResult {
   job().target.current().setChildEntry(entry);
-  return syscall("clone", flags, 0, 0, 0, 0);
+  return intSyscall("clone", flags, 0, 0, 0, 0);
 }

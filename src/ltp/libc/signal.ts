@@ -10,7 +10,7 @@ import { job } from "../context.js";
 import { TCONF, tst_brk } from "../lib/tst_res.js";
 import { enterHandler, leaveHandler, outBuffer } from "./data_segment.js";
 import { peekBytes, pokeBytes } from "./memory.js";
-import { after, syscall, type SysResult } from "./syscall.js";
+import { after, intSyscall, syscall, type SysResult } from "./syscall.js";
 import { getpid, gettid } from "./unistd.js";
 
 /** sigmask(sig): the set holding only sig. */
@@ -37,11 +37,11 @@ export function kill(pid: number, sig: number): SysResult {
     const { isolation } = job().target;
     if (!isolation.isolated) tst_brk(TCONF, `kill(-1, ${sig}) would signal every process of this machine: ${isolation.detail}`);
   }
-  return syscall("kill", pid, sig);
+  return intSyscall("kill", pid, sig);
 }
 
 /** tgkill(tgid, tid, sig): a signal to one thread. */
-export const tgkill = (tgid: number, tid: number, sig: number): SysResult => syscall("tgkill", tgid, tid, sig);
+export const tgkill = (tgid: number, tid: number, sig: number): SysResult => intSyscall("tgkill", tgid, tid, sig);
 
 /** raise(): glibc sends the signal to the calling thread with tgkill(). */
 export const raise = (sig: number): SysResult =>
@@ -51,14 +51,14 @@ export const raise = (sig: number): SysResult =>
 export async function sigprocmask(how: number, set: bigint | null): Promise<bigint | -1> {
   const buf = outBuffer();
   if (set !== null) putSet(buf, set);
-  const r = await syscall("rt_sigprocmask", how, set === null ? 0 : buf, buf + 8, SIGSET_SIZE);
+  const r = await intSyscall("rt_sigprocmask", how, set === null ? 0 : buf, buf + 8, SIGSET_SIZE);
   return r === -1 ? -1 : getSet(buf + 8);
 }
 
 /** sigpending(): the set of blocked signals waiting, or -1. */
 export async function sigpending(): Promise<bigint | -1> {
   const buf = outBuffer();
-  const r = await syscall("rt_sigpending", buf, SIGSET_SIZE);
+  const r = await intSyscall("rt_sigpending", buf, SIGSET_SIZE);
   return r === -1 ? -1 : getSet(buf);
 }
 
@@ -66,7 +66,7 @@ export async function sigpending(): Promise<bigint | -1> {
 export function sigsuspend(mask: bigint): SysResult {
   const buf = outBuffer();
   putSet(buf, mask);
-  return syscall("rt_sigsuspend", buf, SIGSET_SIZE);
+  return intSyscall("rt_sigsuspend", buf, SIGSET_SIZE);
 }
 
 /**
@@ -131,7 +131,7 @@ export async function sigaction(sig: number, act: SigAction | null): Promise<Sig
     v.setBigUint64(maskAt, act.mask ?? 0n, true);
     pokeBytes(buf, b);
   }
-  const r = await syscall("rt_sigaction", sig, act ? buf : 0, buf + 64, SIGSET_SIZE);
+  const r = await intSyscall("rt_sigaction", sig, act ? buf : 0, buf + 64, SIGSET_SIZE);
   if (r === -1) return -1;
   const v = new DataView(peekBytes(buf + 64, size).buffer);
   const addr = Number(v.getBigUint64(0, true));

@@ -5,10 +5,11 @@
  */
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, S_IFIFO } from "../../linux/include/uapi/fcntl.js";
 import { statLayout, unpackStat } from "../../linux/include/uapi/stat.js";
+import type { Word } from "../../linux/include/uapi/word.js";
 import { job } from "../context.js";
 import { peekBytes } from "./memory.js";
 import { cstring } from "./string.js";
-import { syscall, type SysResult } from "./syscall.js";
+import { intSyscall, type SysResult } from "./syscall.js";
 
 /** struct stat as C code reads it (times as seconds and nanoseconds). */
 export interface Stat {
@@ -19,7 +20,7 @@ export interface Stat {
   readonly st_uid: number;
   readonly st_gid: number;
   readonly st_rdev: number;
-  readonly st_size: number;
+  readonly st_size: Word;
   readonly st_blksize: number;
   readonly st_blocks: number;
   readonly st_atim: { readonly tv_sec: number; readonly tv_nsec: number };
@@ -46,14 +47,14 @@ export function readStat(buf: number): Stat {
 }
 
 export const fstatat = (dirfd: number, path: string, buf: number, flags: number): SysResult =>
-  syscall("newfstatat", dirfd, cstring(path), buf, flags);
+  intSyscall("newfstatat", dirfd, cstring(path), buf, flags);
 export const stat = (path: string, buf: number): SysResult => fstatat(AT_FDCWD, path, buf, 0);
 export const lstat = (path: string, buf: number): SysResult => fstatat(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
 /** fstat(): glibc's fstatat(fd, "", buf, AT_EMPTY_PATH). */
 export const fstat = (fd: number, buf: number): SysResult => fstatat(fd, "", buf, AT_EMPTY_PATH);
 
-export const mknod = (path: string, mode: number, dev: number): SysResult => syscall("mknodat", AT_FDCWD, cstring(path), mode, dev);
+export const mknod = (path: string, mode: number, dev: number): SysResult => intSyscall("mknodat", AT_FDCWD, cstring(path), mode, dev);
 /** mkfifo(): mknod(path, S_IFIFO | mode, 0). */
 export const mkfifo = (path: string, mode: number): SysResult => mknod(path, S_IFIFO | mode, 0);
 
-export const mkdir = (path: string, mode: number): SysResult => syscall("mkdirat", AT_FDCWD, cstring(path), mode);
+export const mkdir = (path: string, mode: number): SysResult => intSyscall("mkdirat", AT_FDCWD, cstring(path), mode);

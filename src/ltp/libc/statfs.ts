@@ -2,10 +2,10 @@
 import { type Kstatfs, SIZEOF_STATFS, unpackStatfs } from "../../linux/include/uapi/stat.js";
 import { peekBytes } from "./memory.js";
 import { cstring } from "./string.js";
-import { syscall, type SysResult } from "./syscall.js";
+import { intSyscall, type SysResult } from "./syscall.js";
 
-export const statfs = (path: string, buf: number): SysResult => syscall("statfs", cstring(path), buf);
-export const fstatfs = (fd: number, buf: number): SysResult => syscall("fstatfs", fd, buf);
+export const statfs = (path: string, buf: number): SysResult => intSyscall("statfs", cstring(path), buf);
+export const fstatfs = (fd: number, buf: number): SysResult => intSyscall("fstatfs", fd, buf);
 
 /** The struct statfs at `buf`. */
 export function readStatfs(buf: number): Kstatfs {

@@ -1,15 +1,20 @@
 /**
  * syscall(2): the raw call on whichever process is running, with glibc's error convention
  * (-1 and errno on failure). Every wrapper of the C library goes through it.
+ *
+ * Arguments and results are register words (include/uapi/word.ts): a number within +-2^53,
+ * a bigint beyond (C's ~0UL is -1, but 1UL << 63 is a bigint). A number that is not a safe
+ * integer is refused with a TypeError rather than passed on with its low bits lost.
  */
 import { ENOSYS } from "../../linux/include/uapi/errno.js";
+import type { Word } from "../../linux/include/uapi/word.js";
 import type { UserProcess } from "../../targets/target.js";
 import { job, sysno } from "../context.js";
 import { setErrnoOf, setLastEnosysCall } from "./errno.js";
 
 /** Linux returns -4095..-1 for errors (IS_ERR_VALUE); glibc turns them into -1 and errno. */
-function settle(p: UserProcess, name: string, r: number): number {
-  if (r < 0 && r >= -4095) {
+function settle(p: UserProcess, name: string, r: Word): Word {
+  if (typeof r === "number" && r < 0 && r >= -4095) {
     setErrnoOf(p, -r);
     if (r === -ENOSYS) setLastEnosysCall(p, name);
     return -1;
@@ -17,20 +22,39 @@ function settle(p: UserProcess, name: string, r: number): number {
   return r;
 }
 
-/** A C-visible result: the value, possibly after the task had to block. */
+/** A C-visible result of a 64-bit type (long, off_t): the word, possibly after the task had to block. */
+export type WordResult = Word | Promise<Word>;
+
+/**
+ * A C-visible result that a number holds exactly (int, pid_t, an ssize_t of at most
+ * MAX_RW_COUNT, an address): the value, possibly after the task had to block.
+ */
 export type SysResult = number | Promise<number>;
 
 /**
  * syscall(2) by name: the raw call with glibc's error convention. A name the arch's table
  * lacks answers -1 with ENOSYS, as LTP's __LTP__NR_INVALID_SYSCALL does.
  */
-export function syscall(name: string, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): SysResult {
+export function syscall(name: string, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): WordResult {
   const ctx = job();
   const p = ctx.target.current();
   const nr = ctx.numbers.get(name) ?? sysno(name);
   if (nr === undefined) return settle(p, name, -ENOSYS);
   const r = p.syscall(nr, a0, a1, a2, a3, a4, a5);
-  return typeof r === "number" ? settle(p, name, r) : r.then((v) => settle(p, name, v));
+  return typeof r === "object" ? r.then((v) => settle(p, name, v)) : settle(p, name, r);
+}
+
+/** A result beyond +-2^53 from a call whose C type cannot hold one: the kernel under test is wrong. */
+function notANumber(name: string, v: bigint): never {
+  throw new RangeError(`${name}() returned 0x${BigInt.asUintN(64, v).toString(16)}, more than its C result type holds`);
+}
+
+/** syscall() of a call whose C result a number holds (see SysResult): what most wrappers make. */
+export function intSyscall(name: string, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): SysResult {
+  const r = syscall(name, a0, a1, a2, a3, a4, a5);
+  if (typeof r === "number") return r;
+  if (typeof r === "bigint") return notANumber(name, r);
+  return r.then((v) => (typeof v === "number" ? v : notANumber(name, v)));
 }
 
 /** Runs `then` on a syscall's result, synchronously when the call did not block. */

@@ -5,7 +5,7 @@
 import { outBuffer } from "./data_segment.js";
 import { errno } from "./errno.js";
 import { peekBytes, pokeBytes } from "./memory.js";
-import { syscall, type SysResult } from "./syscall.js";
+import { intSyscall, type SysResult } from "./syscall.js";
 
 export interface Timespec {
   readonly sec: number;
@@ -29,14 +29,14 @@ function getTimespec(addr: number): Timespec {
 export const timespecNs = (t: Timespec): number => t.sec * 1e9 + t.nsec;
 
 /** alarm(seconds): the seconds left of the previous alarm. */
-export const alarm = (seconds: number): SysResult => syscall("alarm", seconds);
+export const alarm = (seconds: number): SysResult => intSyscall("alarm", seconds);
 
 /** nanosleep(req, &rem): 0, or -1 with errno (EINTR: `rem` holds what was left). */
 export async function nanosleep(req: Timespec): Promise<{ ret: number; rem: Timespec }> {
   const buf = outBuffer();
   putTimespec(buf, req);
   pokeBytes(buf + 16, new Uint8Array(16));
-  const ret = await syscall("nanosleep", buf, buf + 16);
+  const ret = await intSyscall("nanosleep", buf, buf + 16);
   return { ret, rem: getTimespec(buf + 16) };
 }
 
@@ -48,14 +48,14 @@ export async function clock_nanosleep(clockid: number, flags: number, req: Times
   const buf = outBuffer();
   putTimespec(buf, req);
   pokeBytes(buf + 16, new Uint8Array(16));
-  const r = await syscall("clock_nanosleep", clockid, flags, buf, buf + 16);
+  const r = await intSyscall("clock_nanosleep", clockid, flags, buf, buf + 16);
   return { ret: r === -1 ? errno() : 0, rem: getTimespec(buf + 16) };
 }
 
 /** clock_gettime(clock): the time, or -1 (errno set). */
 export async function clock_gettime(clockid: number): Promise<Timespec | -1> {
   const buf = outBuffer();
-  const r = await syscall("clock_gettime", clockid, buf);
+  const r = await intSyscall("clock_gettime", clockid, buf);
   return r === -1 ? -1 : getTimespec(buf);
 }
 

@@ -1,10 +1,10 @@
 /** <sys/uio.h>: readv() and writev(), and a way to lay out a struct iovec array in memory. */
 import { malloc } from "./malloc.js";
 import { pokeBytes } from "./memory.js";
-import { syscall, type SysResult } from "./syscall.js";
+import { intSyscall, type SysResult } from "./syscall.js";
 
-export const readv = (fd: number, iov: number, iovcnt: number): SysResult => syscall("readv", fd, iov, iovcnt);
-export const writev = (fd: number, iov: number, iovcnt: number): SysResult => syscall("writev", fd, iov, iovcnt);
+export const readv = (fd: number, iov: number, iovcnt: number): SysResult => intSyscall("readv", fd, iov, iovcnt);
+export const writev = (fd: number, iov: number, iovcnt: number): SysResult => intSyscall("writev", fd, iov, iovcnt);
 
 /**
  * An array of struct iovec { void *iov_base; size_t iov_len; } on the heap, one per

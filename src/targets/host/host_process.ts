@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { toWord, type Word } from "../../linux/include/uapi/word.js";
 import type { UserMemory, UserProcess } from "../target.js";
 import { ProcessMemory } from "./process_memory.js";
 import { FaultAccess, Op, request, type Hello } from "./protocol.js";
@@ -31,7 +32,7 @@ export class HostProcess implements UserProcess {
   readonly tid: number;
   readonly pid: number;
   private readonly mem: ProcessMemory;
-  private readonly pending = new Map<number, (ret: number) => void>();
+  private readonly pending = new Map<number, (ret: Word) => void>();
   private seq = 0;
   private nextChild = 0;
   /** The agent's channel closed: the task is gone, its code never resumes. */
@@ -46,14 +47,15 @@ export class HostProcess implements UserProcess {
     this.memory = this.mem;
   }
 
-  syscall(nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): Promise<number> {
+  syscall(nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Promise<Word> {
+    const words = [nr, toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5)];
     let token = 0;
     if (this.nextChild && this.host.makesChild(nr)) {
       token = this.nextChild;
       this.nextChild = 0;
     }
     const seq = ++this.seq;
-    this.send(request(Op.Syscall, seq, this.host.depthOf(this), token, [nr, a0, a1, a2, a3, a4, a5]));
+    this.send(request(Op.Syscall, seq, this.host.depthOf(this), token, words));
     return new Promise((resolve) => this.pending.set(seq, resolve));
   }
 
@@ -89,7 +91,7 @@ export class HostProcess implements UserProcess {
     this.send(request(Op.Kill, 0, depth, 0, []));
   }
 
-  replied(seq: number, ret: number): void {
+  replied(seq: number, ret: Word): void {
     const resolve = this.pending.get(seq);
     if (!resolve) return;
     this.pending.delete(seq);

@@ -2,6 +2,7 @@
  * The channel between the runner and an agent, as agent/protocol.h defines it: fixed-size
  * messages of MSG_WORDS little-endian 64-bit words on a stream socket per task.
  */
+import { wordBits, wordOfBits, type Word } from "../../linux/include/uapi/word.js";
 
 export const PROTOCOL_VERSION = 1;
 /** The runner's socket, in the job's runtime directory. */
@@ -31,28 +32,18 @@ export const enum Event {
   Call = 3,
 }
 
-const WORD_MAX = 2n ** 64n - 1n;
-
 /**
- * A register word as the C code would have it: integers modulo 2^64 (negative numbers are
- * two's complement). A number at or past 2^64 is all ones: the literal 0xffffffffffffffff
- * is the double 2^64.
+ * A request: op, seq, depth, token, then the op's words (at most MSG_WORDS - 4), each as its
+ * 64 bits. A system call's words come checked and exact (HostProcess.syscall()); the others
+ * are addresses and small numbers.
  */
-export function toWord(v: number | bigint): bigint {
-  if (typeof v === "bigint") return BigInt.asUintN(64, v);
-  if (!Number.isFinite(v)) return 0n;
-  const i = BigInt(Math.trunc(v));
-  return i > WORD_MAX ? WORD_MAX : BigInt.asUintN(64, i);
-}
-
-/** A request: op, seq, depth, token, then the op's words (at most MSG_WORDS - 4). */
-export function request(op: Op, seq: number, depth: number, token: number, words: readonly (number | bigint)[]): Buffer {
+export function request(op: Op, seq: number, depth: number, token: number, words: readonly Word[]): Buffer {
   const b = Buffer.alloc(MSG_BYTES);
   b.writeBigUInt64LE(BigInt(op), 0);
   b.writeBigUInt64LE(BigInt(seq), 8);
   b.writeBigUInt64LE(BigInt(depth), 16);
   b.writeBigUInt64LE(BigInt(token), 24);
-  words.forEach((w, i) => b.writeBigUInt64LE(toWord(w), 32 + i * 8));
+  words.forEach((w, i) => b.writeBigUInt64LE(wordBits(w), 32 + i * 8));
   return b;
 }
 
@@ -66,9 +57,9 @@ export function wordNumber(msg: Buffer, i: number): number {
   return Number(msg.readBigUInt64LE(i * 8));
 }
 
-/** Word i as the signed long a system call returns (value or -errno). */
-export function wordSigned(msg: Buffer, i: number): number {
-  return Number(msg.readBigInt64LE(i * 8));
+/** Word i as the signed long a system call returns (value or -errno), a canonical word. */
+export function wordSigned(msg: Buffer, i: number): Word {
+  return wordOfBits(msg.readBigInt64LE(i * 8));
 }
 
 /** What a task says first: who it is, and the layout its agent was built with. */

@@ -1,3 +1,4 @@
+import { wordOfBits, type Word } from "../uapi/word.js";
 import type { TaskStruct } from "./task_struct.js";
 import type { IovIter } from "./uio.js";
 
@@ -6,9 +7,30 @@ export const FMODE_READ = 1 << 0, FMODE_WRITE = 1 << 1, FMODE_LSEEK = 1 << 2, FM
   FMODE_PWRITE = 1 << 4, FMODE_CAN_READ = 1 << 17, FMODE_CAN_WRITE = 1 << 18, FMODE_STREAM = 1 << 21,
   FMODE_CAN_ODIRECT = 1 << 22;
 
+/**
+ * File positions and sizes are loff_t: a word, exact (a bigint past 2^53: lseek() and
+ * pwrite() reach up to LLONG_MAX even on a file that holds a single page).
+ */
+
+/** LLONG_MAX: no position or size may exceed it (MAX_LFS_FILESIZE on 64-bit). */
+export const LLONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * a + b exactly, not wrapped to 64 bits: where C's sum would overflow, the kernel's check
+ * of it fails, and so does the check of this sum against LLONG_MAX.
+ */
+export function loffAdd(a: Word, b: Word): Word {
+  if (typeof a === "number" && typeof b === "number") {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  const sum = BigInt(a) + BigInt(b);
+  return sum >= -LLONG_MAX - 1n && sum <= LLONG_MAX ? wordOfBits(sum) : sum;
+}
+
 /** struct kiocb, the part kept: the position a read or write starts at and moves (ki_pos). */
 export interface Kiocb {
-  pos: number;
+  pos: Word;
 }
 
 /**
@@ -25,7 +47,7 @@ export interface FileOperations {
   /** ->write_iter() */
   write?(task: TaskStruct, file: File, from: IovIter, kiocb: Kiocb | null): number | Promise<number>;
   /** ->llseek(): the new position, or -errno. Without one, lseek() is ESPIPE. */
-  llseek?(task: TaskStruct, file: File, offset: number, whence: number): number;
+  llseek?(task: TaskStruct, file: File, offset: Word, whence: number): Word;
   /** ->release(): the last reference to the open file is gone. */
   release?(file: File): void;
 }
@@ -40,7 +62,7 @@ export function openFmode(flags: number): number {
  * one and so share its offset and status flags.
  */
 export class File {
-  pos = 0;
+  pos: Word = 0;
   /** f_count: descriptors (in any table) referring to it. */
   count = 1;
   /** f_mode: FMODE_* */
@@ -92,7 +114,7 @@ export interface Inode {
   readonly entries: Map<string, Inode> | null;
   /** The pages of a regular file by index. */
   readonly pages: Map<number, Uint8Array>;
-  size: number;
+  size: Word;
   nlink: number;
   /** i_rdev of a device node (a user dev_t). */
   rdev: number;
@@ -113,9 +135,9 @@ export interface Inode {
   readonly isDir: boolean;
   readonly isRegular: boolean;
   /** The bytes [pos, pos+len) of a regular file (zeros in holes and past the end). */
-  readAt(pos: number, len: number): Uint8Array;
+  readAt(pos: Word, len: number): Uint8Array;
   /** Stores `data` at pos, allocating the pages it touches; the size grows to cover it. */
-  writeAt(pos: number, data: Uint8Array): void;
+  writeAt(pos: Word, data: Uint8Array): void;
   /** Sets the size: pages past it go, the tail of the last one is zeroed. */
   truncate(len: number): void;
   /** The last link and the last open file are gone: the inode and its pages are freed (evict()). */

@@ -1,3 +1,4 @@
+import type { Word } from "../uapi/word.js";
 import type { TaskStruct } from "./task_struct.js";
 
 /**
@@ -12,8 +13,11 @@ export interface UserRegs {
 
 /** What an architecture adds to ptrace: arch_ptrace(), the single-step hooks, ptrace_disable(). */
 export interface ArchPtrace {
-  /** arch_ptrace()'s own requests (registers, user area); null: ptrace_request() handles it. */
-  request(task: TaskStruct, child: TaskStruct, request: number, addr: number, data: number): number | null;
+  /**
+   * arch_ptrace()'s own requests (registers, user area); null: ptrace_request() handles it.
+   * `data` is the word as given (POKEUSER stores all its bits).
+   */
+  request(task: TaskStruct, child: TaskStruct, request: number, addr: number, data: Word): number | null;
   /** arch_has_single_step(): false on riscv, where PTRACE_SINGLESTEP is EIO. */
   readonly hasSingleStep: boolean;
   /** arch_has_block_step(): x86's DEBUGCTL.BTF. */

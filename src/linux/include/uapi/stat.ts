@@ -6,6 +6,8 @@
  * gid 32 rdev 40 size 48 blksize 56 blocks 64 atim 72 mtim 88 ctim 104, sizeof 144.
  */
 
+import { wordOfBits, type Word } from "./word.js";
+
 /** The fields of struct stat, by the name the kernel's struct kstat gives them. */
 export interface Kstat {
   dev: number;
@@ -15,7 +17,8 @@ export interface Kstat {
   uid: number;
   gid: number;
   rdev: number;
-  size: number;
+  /** st_size, an off_t: exact past 2^53 (a file written at 2^53 is that long). */
+  size: Word;
   blksize: number;
   blocks: number;
   /** Times in nanoseconds. */
@@ -53,8 +56,8 @@ export function statLayout(arch: string): StatLayout {
 
 const NS = 1e9;
 
-function put(v: DataView, [off, bytes]: Field, value: number): void {
-  if (bytes === 4) v.setUint32(off, value >>> 0, true);
+function put(v: DataView, [off, bytes]: Field, value: Word): void {
+  if (bytes === 4) v.setUint32(off, Number(value) >>> 0, true);
   else v.setBigInt64(off, BigInt(value), true);
 }
 
@@ -89,7 +92,7 @@ export function unpackStat(layout: StatLayout, b: Uint8Array): Kstat {
   const time = (f: Field) => get(v, f) * NS + get(v, [f[0] + 8, 8]);
   return {
     dev: get(v, layout.dev), ino: get(v, layout.ino), mode: get(v, layout.mode), nlink: get(v, layout.nlink),
-    uid: get(v, layout.uid), gid: get(v, layout.gid), rdev: get(v, layout.rdev), size: get(v, layout.st_size),
+    uid: get(v, layout.uid), gid: get(v, layout.gid), rdev: get(v, layout.rdev), size: wordOfBits(v.getBigInt64(layout.st_size[0], true)),
     blksize: get(v, layout.blksize), blocks: get(v, layout.blocks),
     atime: time(layout.atime), mtime: time(layout.mtime), ctime: time(layout.ctime),
   };

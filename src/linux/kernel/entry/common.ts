@@ -5,6 +5,7 @@ import { fatalSignalPending, type KSignal } from "../../include/linux/sched/sign
 import type { SyscallHandler } from "../../include/linux/syscalls.js";
 import { EINTR, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from "../../include/uapi/errno.js";
 import { PT_TRACESYSGOOD } from "../../include/uapi/ptrace.js";
+import type { Word } from "../../include/uapi/word.js";
 import { CLD_TRAPPED, SA_RESTART, SI_USER, SIGKILL, SIGTRAP, TRAP_BRKPT, _NSIG } from "../../include/uapi/signal.js";
 import { doExit, never } from "../exit.js";
 import {
@@ -97,7 +98,7 @@ async function doSignalOrRestart(task: Task, arch: ArchEntry, regs: UserRegs): P
  * user-mode side of signal delivery. Signal handlers (and the code they return through) are
  * called here; a call that is to be restarted is made again from its registers.
  */
-export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs): Promise<number> {
+export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs): Promise<Word> {
   const kernel = task.kernel;
   const returnIp = USER_SYSCALL_SITE + arch.syscallInsnLen;
   for (;;) {
@@ -106,7 +107,7 @@ export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs
     if (ip === returnIp) return arch.returnValue(regs);
     if (ip === USER_SYSCALL_SITE) {
       const [nr, ...args] = arch.syscallEntry(regs);
-      return doSyscall(task, nr!, ...args);
+      return doSyscall(task, nr, ...args);
     }
     const kernelNr = arch.kernelCodeSyscall(task, ip);
     if (kernelNr >= 0) {
@@ -134,7 +135,7 @@ export async function exitToUserMode(task: Task, arch: ArchEntry, regs: UserRegs
  * call returns the restored return-value register so the exit path leaves it untouched. A
  * frame that cannot be read is SIGSEGV (signal_fault()).
  */
-export function rtSigreturn(task: Task, arch: ArchEntry): number {
+export function rtSigreturn(task: Task, arch: ArchEntry): Word {
   const regs = taskPtRegs(task);
   if (!arch.restoreRtFrame(task, regs)) {
     forceSigsegv(task, regs.sp);
@@ -181,17 +182,17 @@ async function syscallExitWork(task: Task, regs: UserRegs): Promise<void> {
  * others return through exitToUserMode(). A task its tracer steps or stops at system calls
  * takes the slow path (tracedSyscall()).
  */
-export function doSyscall(task: Task, nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): number | Promise<number> {
+export function doSyscall(task: Task, nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Word | Promise<Word> {
   if (task.ptrace !== 0 && (task.syscallTrace || task.singleStep)) return tracedSyscall(task, nr, [a0, a1, a2, a3, a4, a5]);
   const handler = syscallHandler(task, nr);
   const sigreturns = task.sigreturns;
-  let r: number | Promise<number>;
+  let r: Word | Promise<Word>;
   try {
     r = handler(task, a0, a1, a2, a3, a4, a5);
   } catch (error) {
     return oops(task, nr, error);
   }
-  if (typeof r !== "number") {
+  if (typeof r === "object") {
     return r.then(
       (v) => (task.signalPending ? exitToUser(task, sigreturns, nr, v, [a0, a1, a2, a3, a4, a5]) : v),
       (error: unknown) => oops(task, nr, error),
@@ -222,7 +223,7 @@ function syscallHandler(task: Task, nr: number): SyscallHandler {
  * -ENOSYS and orig_rax 39, at the exit stop rax the pid (status 0x857f with TRACESYSGOOD).
  * The tracer's changes to the arguments at the entry stop are not applied (only the number).
  */
-async function tracedSyscall(task: Task, nr: number, args: readonly number[]): Promise<number> {
+async function tracedSyscall(task: Task, nr: number, args: readonly Word[]): Promise<Word> {
   const entry = task.kernel.entry;
   const regs = taskPtRegs(task);
   if (task.machineCode) entry.syscallReturn(regs, nr, -ENOSYS);
@@ -247,7 +248,7 @@ async function tracedSyscall(task: Task, nr: number, args: readonly number[]): P
  * The slow way back to user space: the registers are saved as the system call left them
  * (unless rt_sigreturn just loaded others), then signals are acted on.
  */
-function exitToUser(task: Task, sigreturns: number, nr: number, ret: number, args: readonly number[]): Promise<number> {
+function exitToUser(task: Task, sigreturns: number, nr: number, ret: Word, args: readonly Word[]): Promise<Word> {
   const kernel = task.kernel;
   const entry = kernel.entry;
   const regs = taskPtRegs(task);

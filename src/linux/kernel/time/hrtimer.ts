@@ -1,7 +1,7 @@
 import type { Task } from "../../include/linux/sched.js";
 import { EFAULT, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from "../../include/uapi/errno.js";
 import { TIMER_ABSTIME } from "../../include/uapi/time.js";
-import type { SyscallHandler } from "../../include/linux/syscalls.js";
+import { type SyscallHandler, ulong } from "../../include/linux/syscalls.js";
 import { clockNow, getTimespec, nsToTimespec, putTimespec, timespecValid, toSchedTime } from "./timekeeping.js";
 
 /**
@@ -71,4 +71,4 @@ export function clockNanosleep(
   return hrtimerNanosleep(task, now + ns, true, rmtp);
 }
 
-export const sys_nanosleep: SyscallHandler = (task, a0, a1) => nanosleep(task, a0, a1);
+export const sys_nanosleep: SyscallHandler = (task, a0, a1) => nanosleep(task, ulong(a0), ulong(a1));

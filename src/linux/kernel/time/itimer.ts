@@ -2,7 +2,7 @@ import type { Task } from "../../include/linux/sched.js";
 import { EFAULT, EINVAL } from "../../include/uapi/errno.js";
 import { SI_KERNEL, SIGALRM } from "../../include/uapi/signal.js";
 import { ITIMER_REAL, NSEC_PER_SEC } from "../../include/uapi/time.js";
-import type { SyscallHandler } from "../../include/linux/syscalls.js";
+import { int, type SyscallHandler, uint, ulong } from "../../include/linux/syscalls.js";
 import { sendSignal } from "../signal.js";
 
 /** The ITIMER_REAL of a process: its value left and its interval, in nanoseconds. */
@@ -90,6 +90,6 @@ function setitimer(task: Task, which: number, value: number, ovalue: number): nu
 }
 
 
-export const sys_alarm: SyscallHandler = (task, a0) => alarm(task, a0 >>> 0);
-export const sys_getitimer: SyscallHandler = (task, a0, a1) => getitimer(task, a0 | 0, a1);
-export const sys_setitimer: SyscallHandler = (task, a0, a1, a2) => setitimer(task, a0 | 0, a1, a2);
+export const sys_alarm: SyscallHandler = (task, a0) => alarm(task, uint(a0));
+export const sys_getitimer: SyscallHandler = (task, a0, a1) => getitimer(task, int(a0), ulong(a1));
+export const sys_setitimer: SyscallHandler = (task, a0, a1, a2) => setitimer(task, int(a0), ulong(a1), ulong(a2));

@@ -1,4 +1,4 @@
-import type { SyscallHandler } from "../../include/linux/syscalls.js";
+import { int, type SyscallHandler, ulong } from "../../include/linux/syscalls.js";
 import { clockGettime, clockNanosleep } from "./hrtimer.js";
 import { isBasicClock, isTimekeepingClock } from "./timekeeping.js";
 import { CLOCK_TAI } from "../../include/uapi/time.js";
@@ -10,5 +10,5 @@ const sleepable = (clockid: number) => isBasicClock(clockid) || clockid === CLOC
  * kernel/time/posix-timers.c (CONFIG_POSIX_TIMERS): the timekeeping clocks. The CPU-time
  * clocks and the alarm clocks are not modelled (no CPU time is accounted): EINVAL.
  */
-export const sys_clock_gettime: SyscallHandler = (task, a0, a1) => clockGettime(task, a0 | 0, a1, isTimekeepingClock);
-export const sys_clock_nanosleep: SyscallHandler = (task, a0, a1, a2, a3) => clockNanosleep(task, a0 | 0, a1 | 0, a2, a3, sleepable);
+export const sys_clock_gettime: SyscallHandler = (task, a0, a1) => clockGettime(task, int(a0), ulong(a1), isTimekeepingClock);
+export const sys_clock_nanosleep: SyscallHandler = (task, a0, a1, a2, a3) => clockNanosleep(task, int(a0), int(a1), ulong(a2), ulong(a3), sleepable);

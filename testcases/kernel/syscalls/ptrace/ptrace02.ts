@@ -30,7 +30,7 @@ import {
   PTRACE_SINGLESTEP, PTRACE_TRACEME, ptrace, raise, SAFE_FORK, SAFE_MMAP, SAFE_PTRACE, SAFE_WAITPID, SIGKILL,
   SIGSTOP, TBROK, TFAIL, tst_brk, tst_fork_tracee, tst_get_unused_pid, tst_load_code, tst_res, tst_strstatus,
   TST_EXP_FAIL, TST_EXP_PASS, TST_RAISE_SIGSTOP, TPASS, USER_REGS_SIZE, waitpid, WIFSIGNALED, WTERMSIG, _exit,
-  type LoadedCode,
+  type LoadedCode, type Word,
 } from "../../../../src/ltp/index.js";
 
 /**
@@ -52,7 +52,7 @@ type Tracee = "self" | "nobody" | "untraced" | "stopped" | "running" | "attached
 interface Tcase {
   readonly tracee: Tracee;
   readonly request: number;
-  readonly addr?: number;
+  readonly addr?: Word;
   /** The data argument; "regs" is a buffer of USER_REGS_SIZE, "bad" a PROT_NONE page. */
   readonly data?: number | "regs" | "bad";
   /** The errno expected, or 0 for success. */
@@ -62,7 +62,7 @@ interface Tcase {
   readonly expStatus?: number;
 }
 
-const KERNEL_ADDR = 0xffffffff81000000;
+const KERNEL_ADDR = 0xffffffff81000000n;
 const UNKNOWN_REQUEST = 12345;
 const STOPPED_BY_SIGSTOP = (SIGSTOP << 8) | 0x7f;
 

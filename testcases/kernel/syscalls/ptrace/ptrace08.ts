@@ -26,16 +26,16 @@
 import {
   defineTest, EINVAL, EIO, offsetof_debugreg, PTRACE_KILL, PTRACE_PEEKUSER, PTRACE_POKEUSER, ptrace, ptrace_peek,
   SAFE_PTRACE, SAFE_WAITPID, TFAIL, TPASS, TERRNO, tst_fork_tracee, tst_load_code, TST_EXP_FAIL, TST_EXP_PASS,
-  TST_RAISE_SIGSTOP, tst_res, type LoadedCode, tst_strword,
+  TST_RAISE_SIGSTOP, tst_res, type LoadedCode, tst_strword, type Word,
 } from "../../../../src/ltp/index.js";
 
-const KERNEL_ADDR = 0xffffffff81000000;
+const KERNEL_ADDR = 0xffffffff81000000n;
 const TASK_SIZE_MAX = 0x7ffffffff000;
 
 interface Tcase {
   readonly dr: number;
   /** The value; "user" is the address of the tracee's code. */
-  readonly value: number | "user";
+  readonly value: Word | "user";
   /** The errno expected, or 0 for success. */
   readonly exp: number;
   /** POKEUSER writes done first (SAFE): [dr, value]. */
@@ -63,12 +63,12 @@ const tcases: readonly Tcase[] = [
 
 let code: LoadedCode;
 
-function valueOf(v: number | "user"): number {
+function valueOf(v: Word | "user"): Word {
   return v === "user" ? code.addr : v;
 }
 
 /** The word PTRACE_PEEKUSER reads, as a bigint (as the data the POKEUSER had: -1 is all ones). */
-function asWord(v: number): bigint {
+function asWord(v: Word): bigint {
   return BigInt.asUintN(64, BigInt(v));
 }
 

@@ -31,7 +31,7 @@ export default defineTest({
   },
   async test_all() {
     const pid = await tst_fork_tracee(code.addr);
-    const dr6 = async (): Promise<number> => SAFE_PTRACE(PTRACE_PEEKUSER, pid, DR6);
+    const dr6 = async (): Promise<number> => Number(await SAFE_PTRACE(PTRACE_PEEKUSER, pid, DR6));
     const { check, pass } = tst_checks();
     // Continues to the int3 at `bp` and returns DR6 there.
     const contToInt3 = async (bp: string): Promise<number> => {

@@ -42,7 +42,7 @@ export default defineTest({
     for (let i = 0; i < 4; i++) {
       const status = await tst_ptrace_resume(pid, PTRACE_SINGLESTEP);
       const flags = Number((await SAFE_GETREGS(pid)).eflags);
-      const peeked = await SAFE_PTRACE(PTRACE_PEEKUSER, pid, offsetof_regs("eflags"));
+      const peeked = Number(await SAFE_PTRACE(PTRACE_PEEKUSER, pid, offsetof_regs("eflags")));
       check(status === TRAPPED && !(flags & X86_EFLAGS_TF) && !(peeked & X86_EFLAGS_TF),
         `forced step ${i + 1}: tracee ${tst_strstatus(status)}, GETREGS eflags 0x${flags.toString(16)}, PEEKUSER eflags 0x${peeked.toString(16)}, expected no TF`);
     }

@@ -10,8 +10,8 @@
  */
 import {
   defineTest, offsetof_debugreg, offsetof_regs, PTRACE_CONT, PTRACE_KILL, PTRACE_PEEKTEXT, PTRACE_PEEKUSER,
-  PTRACE_POKETEXT, PTRACE_POKEUSER, PTRACE_SINGLESTEP, ptrace_peek, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP,
-  TBROK, TERRNO, tst_brk, tst_fork_tracee, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res,
+  PTRACE_POKETEXT, PTRACE_POKEUSER, PTRACE_SINGLESTEP, SAFE_GETREGS, SAFE_PTRACE, SAFE_WAITPID, SIGTRAP,
+  tst_fork_tracee, tst_load_code, tst_ptrace_resume, TST_RAISE_SIGSTOP, tst_res,
   tst_strstatus, type LoadedCode, W_STOPCODE, tst_checks,
 } from "../../../../src/ltp/index.js";
 
@@ -25,12 +25,13 @@ export default defineTest({
   forks_child: true,
   needs_single_step: true,
   async setup() {
-    // The zero bytes after the jmp keep the word at bp below 2^53: POKETEXT's data is a number.
+    // The bytes after the jmp (never run) make the word at bp use all 64 bits (0x88443322_1105ebcc,
+    // a bigint): POKETEXT must put it back whole.
     code = await tst_load_code(`
         ${TST_RAISE_SIGSTOP}
   bkpt: int3                     ; the debugger's breakpoint over a nop
         jmp done
-        db 0, 0, 0, 0, 0
+        db 0x11, 0x22, 0x33, 0x44, 0x88
   done:
         int3`);
   },
@@ -43,7 +44,7 @@ export default defineTest({
       await SAFE_PTRACE(PTRACE_POKEUSER, pid, DR6, 0);
       const status = await tst_ptrace_resume(pid, request);
       const rip = Number((await SAFE_GETREGS(pid)).rip);
-      const dr6 = await SAFE_PTRACE(PTRACE_PEEKUSER, pid, DR6);
+      const dr6 = Number(await SAFE_PTRACE(PTRACE_PEEKUSER, pid, DR6));
       check(status === TRAPPED, `${what}: tracee ${tst_strstatus(status)}, expected stopped by SIGTRAP (0x57f)`);
       return { rip, bs: (dr6 & DR6_BS) !== 0 };
     };
@@ -51,11 +52,8 @@ export default defineTest({
     const hit = await resume(PTRACE_CONT, "PTRACE_CONT to the breakpoint");
     check(hit.rip === bp + 1 && !hit.bs, `breakpoint stop: rip bp+${hit.rip - bp}, DR6.BS ${hit.bs ? "set" : "clear"}, expected bp+1 with BS clear`);
 
-    const word = await ptrace_peek(PTRACE_PEEKTEXT, pid, bp);
-    if (word === null) tst_brk(TBROK | TERRNO, "PTRACE_PEEKTEXT at bp failed");
-    const restored = Number(BigInt.asIntN(64, (word & ~0xffn) | 0x90n));
-    if (!Number.isSafeInteger(restored)) tst_brk(TBROK, `word 0x${word.toString(16)} at bp does not fit POKETEXT's data`);
-    await SAFE_PTRACE(PTRACE_POKETEXT, pid, bp, restored);
+    const word = BigInt(await SAFE_PTRACE(PTRACE_PEEKTEXT, pid, bp));
+    await SAFE_PTRACE(PTRACE_POKETEXT, pid, bp, (word & ~0xffn) | 0x90n);
     await SAFE_PTRACE(PTRACE_POKEUSER, pid, offsetof_regs("rip"), bp);
 
     const step = await resume(PTRACE_SINGLESTEP, "step over the restored nop");

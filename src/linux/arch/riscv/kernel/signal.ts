@@ -2,7 +2,8 @@ import type { Task } from "../../../include/linux/sched.js";
 import { SI_MAX_SIZE } from "../../../include/uapi/signal.js";
 import { rtSigreturn } from "../../../kernel/entry/common.js";
 import { copySiginfoToUser, setCurrentBlocked } from "../../../kernel/signal.js";
-import type { SyscallHandler } from "../../../include/linux/syscalls.js";
+import { long, type SyscallHandler } from "../../../include/linux/syscalls.js";
+import { wordBits, wordOfBits, type Word } from "../../../include/uapi/word.js";
 import { SYSCALL_RISCV64 } from "../syscall_table.js";
 import type { ArchEntry } from "../../../include/linux/entry-common.js";
 import type { UserRegs } from "../../../include/linux/ptrace.js";
@@ -29,21 +30,18 @@ const NR_RT_SIGRETURN = SYSCALL_RISCV64.entries.find((e) => e.name === "rt_sigre
 const SIGRETURN_CODE = [0x00000893 | (NR_RT_SIGRETURN << 20), 0x00000073] as const;
 const NR_RESTART_SYSCALL = SYSCALL_RISCV64.entries.find((e) => e.name === "restart_syscall")!.nr;
 
-/** struct pt_regs of riscv: the 32 user registers (pc first), then the trap state. */
+/** struct pt_regs of riscv: the 32 user registers (pc first) as exact words, then the trap state. */
 export class RiscvPtRegs implements UserRegs {
-  readonly x = new Float64Array(32);
+  readonly x: Word[] = new Array<Word>(32).fill(0);
   /** a0 as the system call was entered (a0 is its return value too). */
-  origA0 = 0;
+  origA0: Word = 0;
   /** scause: EXC_SYSCALL while in a system call, -1 once that is over. */
   cause = -1;
-  get ip(): number { return this.x[PC]!; }
+  get ip(): number { return long(this.x[PC]!); }
   set ip(v: number) { this.x[PC] = v; }
-  get sp(): number { return this.x[SP]!; }
+  get sp(): number { return long(this.x[SP]!); }
   set sp(v: number) { this.x[SP] = v; }
 }
-
-const u64 = (v: number): bigint => BigInt.asUintN(64, BigInt(Math.trunc(v)));
-const s64 = (v: bigint): number => Number(BigInt.asIntN(64, v));
 
 /**
  * Where the vdso's __vdso_rt_sigreturn sits: the vdso is mapped just above the mmap area.
@@ -69,7 +67,7 @@ function setupRtFrame(task: Task, ksig: KSignal, r: UserRegs, oldset: bigint): b
   const v = new DataView(b.buffer);
   v.setInt32(F_UC + UC_STACK + 8, SS_DISABLE, true);
   v.setBigUint64(F_UC + UC_SIGMASK, oldset, true);
-  for (let i = 0; i < 32; i++) v.setBigUint64(F_UC + UC_MCONTEXT + i * 8, u64(regs.x[i]!), true);
+  for (let i = 0; i < 32; i++) v.setBigUint64(F_UC + UC_MCONTEXT + i * 8, wordBits(regs.x[i]!), true);
   if (!task.kernel.mmu) SIGRETURN_CODE.forEach((w, i) => v.setUint32(F_SIGRETURN_CODE + i * 4, w, true));
   const mm = task.mm!;
   if (frame <= 0 || !mm.write(frame, b) || !copySiginfoToUser(mm, frame + F_INFO, ksig.info)) return false;
@@ -90,7 +88,7 @@ function restoreRtFrame(task: Task, r: UserRegs): boolean {
   if (!b) return false;
   const v = new DataView(b.buffer);
   setCurrentBlocked(task, v.getBigUint64(F_UC + UC_SIGMASK, true));
-  for (let i = 0; i < 32; i++) regs.x[i] = s64(v.getBigUint64(F_UC + UC_MCONTEXT + i * 8, true));
+  for (let i = 0; i < 32; i++) regs.x[i] = wordOfBits(v.getBigUint64(F_UC + UC_MCONTEXT + i * 8, true));
   regs.cause = -1;
   task.sigreturns++;
   return true;
@@ -107,7 +105,7 @@ export const RISCV64_ENTRY: ArchEntry = {
   copyRegs(r) {
     const from = r as RiscvPtRegs;
     const regs = new RiscvPtRegs();
-    regs.x.set(from.x);
+    regs.x.splice(0, from.x.length, ...from.x);
     regs.origA0 = from.origA0;
     regs.cause = from.cause;
     return regs;
@@ -127,7 +125,7 @@ export const RISCV64_ENTRY: ArchEntry = {
     regs.x[A7] = nr;
     regs.cause = EXC_SYSCALL;
   },
-  syscallNr: (r) => ((r as RiscvPtRegs).cause === EXC_SYSCALL ? (r as RiscvPtRegs).x[A7]! : -1),
+  syscallNr: (r) => ((r as RiscvPtRegs).cause === EXC_SYSCALL ? long((r as RiscvPtRegs).x[A7]!) : -1),
   returnValue: (r) => (r as RiscvPtRegs).x[A0]!,
   setReturnValue: (r, value) => { (r as RiscvPtRegs).x[A0] = value; },
   restartSyscall(r) {
@@ -143,12 +141,12 @@ export const RISCV64_ENTRY: ArchEntry = {
   },
   syscallEntry(r) {
     const x = (r as RiscvPtRegs).x;
-    return [x[A7]!, x[A0]!, x[A0 + 1]!, x[A0 + 2]!, x[A0 + 3]!, x[A0 + 4]!, x[A0 + 5]!];
+    return [long(x[A7]!), x[A0]!, x[A0 + 1]!, x[A0 + 2]!, x[A0 + 3]!, x[A0 + 4]!, x[A0 + 5]!];
   },
   setupRtFrame,
-  handlerArgs: (r) => [(r as RiscvPtRegs).x[A0]!, (r as RiscvPtRegs).x[A0 + 1]!, (r as RiscvPtRegs).x[A0 + 2]!],
+  handlerArgs: (r) => [long((r as RiscvPtRegs).x[A0]!), long((r as RiscvPtRegs).x[A0 + 1]!), long((r as RiscvPtRegs).x[A0 + 2]!)],
   functionReturn(_task, r) {
-    r.ip = (r as RiscvPtRegs).x[RA]!;
+    r.ip = long((r as RiscvPtRegs).x[RA]!);
     return true;
   },
   kernelCodeSyscall(task, ip) {

@@ -7,9 +7,12 @@
  * index RIP = 16), kept as int32 (two's complement: `x >>> 0` is the unsigned half), so the
  * interpreter does 64-bit arithmetic on numbers that V8 keeps unboxed, without BigInt or
  * allocation. The BigInt accessors (`rax`, `get(n)`, `rip` ...) are for tests and ptrace; the
- * number accessors (`num`, `setNum`, `ripNum`) are for the system-call entry, whose handlers take
- * registers as JS numbers.
+ * word accessors (`word`, `setWord`) are for the system-call entry, whose handlers take exact
+ * register words (include/uapi/word.ts); the number ones (`num`, `setNum`, `ripNum`) for
+ * addresses.
  */
+
+import { wordOfBits, type Word } from "../../../include/uapi/word.js";
 
 /**
  * RFLAGS bits (Intel SDM vol. 1, 3.4.3 "EFLAGS Register"; arch/x86/include/uapi/asm/processor-flags.h),
@@ -160,15 +163,26 @@ export class X86Regs {
   }
 
   /**
-   * Register `n` (0..15) as a signed 64-bit value in a JS number, exact within +-2^53: the "raw
-   * register value" system-call handlers take (kernel/mm/util.ts ulong() reads negatives as
-   * values above 2^63).
+   * Register `n` (0..15) as the canonical word of its 64 bits (a number within +-2^53, else a
+   * bigint): what a system call takes and returns.
    */
+  word(n: number): Word {
+    checkGpr(n, "word");
+    const v = this.hi[n]! * TWO32 + (this.lo[n]! >>> 0);
+    return Number.isSafeInteger(v) ? v : wordOfBits(big(this.lo[n]!, this.hi[n]!));
+  }
+  /** Sets register `n` (0..15) to a word: a system call's result or argument. */
+  setWord(n: number, w: Word): void {
+    if (typeof w === "number") this.setNum(n, w);
+    else this.set(n, w);
+  }
+
+  /** Register `n` (0..15) as a signed 64-bit value in a JS number, exact within +-2^53: an address. */
   num(n: number): number {
     checkGpr(n, "num");
     return this.hi[n]! * TWO32 + (this.lo[n]! >>> 0);
   }
-  /** Sets register `n` (0..15) from an integer JS number (a negative one as two's complement): a syscall's return value. */
+  /** Sets register `n` (0..15) from a safe integer (a negative one as two's complement). */
   setNum(n: number, v: number): void {
     checkGpr(n, "setNum");
     if (!Number.isSafeInteger(v)) throw new RangeError(`X86Regs.setNum: ${v} is not a safe integer`);

@@ -8,7 +8,8 @@ import type { Task } from "../../../include/linux/sched.js";
 import { EFAULT, EINVAL, EIO } from "../../../include/uapi/errno.js";
 import { PTRACE_GETREGS, PTRACE_PEEKUSER, PTRACE_POKEUSER, PTRACE_SETREGS } from "../../../include/uapi/ptrace.js";
 import { putWord } from "../../../kernel/ptrace.js";
-import { ulongBig } from "../../../mm/util.js";
+import { ulong } from "../../../include/linux/syscalls.js";
+import { wordBits, type Word } from "../../../include/uapi/word.js";
 import { AC, AF, CF, DF, NT, OF, PF, RF, SF, TF, ZF } from "../cpu/regs.js";
 import { DR6_FIXED } from "../cpu/results.js";
 import {
@@ -252,28 +253,28 @@ function setDebugreg(child: Task, n: number, val: bigint): number {
 const DEBUGREG_END = USER_DEBUGREG_OFFSET + 7 * 8;
 
 /** arch_ptrace(): the user area and the register set; the rest is ptrace_request()'s. */
-function archPtrace(task: Task, child: Task, request: number, addr: number, data: number): number | null {
+function archPtrace(task: Task, child: Task, request: number, addr: number, data: Word): number | null {
   switch (request) {
     case PTRACE_PEEKUSER: {
-      if (!Number.isInteger(addr) || addr < 0 || addr % 8 || addr >= SIZEOF_USER) return -EIO;
+      if (addr % 8 || addr >= SIZEOF_USER) return -EIO;
       let tmp = 0n;
       if (addr < USER_REGS_SIZE) tmp = getreg(child, addr);
       else if (addr >= USER_DEBUGREG_OFFSET && addr <= DEBUGREG_END) tmp = getDebugreg(child, (addr - USER_DEBUGREG_OFFSET) / 8);
-      return putWord(task, data, tmp);
+      return putWord(task, ulong(data), tmp);
     }
     case PTRACE_POKEUSER:
-      if (!Number.isInteger(addr) || addr < 0 || addr % 8 || addr >= SIZEOF_USER) return -EIO;
-      if (addr < USER_REGS_SIZE) return putreg(child, addr, ulongBig(data));
-      if (addr >= USER_DEBUGREG_OFFSET && addr <= DEBUGREG_END) return setDebugreg(child, (addr - USER_DEBUGREG_OFFSET) / 8, ulongBig(data));
+      if (addr % 8 || addr >= SIZEOF_USER) return -EIO;
+      if (addr < USER_REGS_SIZE) return putreg(child, addr, wordBits(data));
+      if (addr >= USER_DEBUGREG_OFFSET && addr <= DEBUGREG_END) return setDebugreg(child, (addr - USER_DEBUGREG_OFFSET) / 8, wordBits(data));
       return -EIO;
     case PTRACE_GETREGS: {
       const b = new Uint8Array(USER_REGS_SIZE);
       const v = new DataView(b.buffer);
       for (let off = 0; off < USER_REGS_SIZE; off += 8) v.setBigUint64(off, getreg(child, off), true);
-      return task.mm!.write(data, b) ? 0 : -EFAULT;
+      return task.mm!.write(ulong(data), b) ? 0 : -EFAULT;
     }
     case PTRACE_SETREGS: {
-      const b = task.mm!.read(data, USER_REGS_SIZE);
+      const b = task.mm!.read(ulong(data), USER_REGS_SIZE);
       if (!b) return -EFAULT;
       const v = new DataView(b.buffer);
       for (let off = 0; off < USER_REGS_SIZE; off += 8) {

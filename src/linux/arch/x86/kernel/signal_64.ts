@@ -39,6 +39,9 @@ export { X86PtRegs };
 /** __NR_restart_syscall on x86_64 (219). */
 const NR_RESTART_SYSCALL = SYSCALL_64.entries.find((e) => e.name === "restart_syscall")!.nr;
 
+/** The registers of a system call's six arguments, in order (rcx is taken by the syscall instruction: r10 stands in). */
+const SYSCALL_ARG_REGS = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9] as const;
+
 const u64 = (v: number): bigint => BigInt.asUintN(64, BigInt(Math.trunc(v)));
 
 /**
@@ -111,9 +114,8 @@ export const X86_64_ENTRY: ArchEntry = {
   syscallExit(r, nr, args, ret, ip) {
     const regs = r as X86PtRegs;
     regs.origAx = nr;
-    regs.setNum(Reg.RAX, ret);
-    const argRegs = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9];
-    argRegs.forEach((n, i) => regs.setNum(n, args[i] ?? 0));
+    regs.setWord(Reg.RAX, ret);
+    SYSCALL_ARG_REGS.forEach((n, i) => regs.setWord(n, args[i] ?? 0));
     // The syscall instruction leaves the return address in rcx and the flags in r11.
     regs.setNum(Reg.RCX, ip);
     regs.setNum(Reg.R11, regs.rflags);
@@ -122,10 +124,10 @@ export const X86_64_ENTRY: ArchEntry = {
   syscallReturn(r, nr, ret) {
     const regs = r as X86PtRegs;
     regs.origAx = nr;
-    regs.setNum(Reg.RAX, ret);
+    regs.setWord(Reg.RAX, ret);
   },
   syscallNr: (r) => (r as X86PtRegs).origAx,
-  returnValue: (r) => (r as X86PtRegs).num(Reg.RAX),
+  returnValue: (r) => (r as X86PtRegs).word(Reg.RAX),
   setReturnValue: (r, value) => { (r as X86PtRegs).setNum(Reg.RAX, value); },
   restartSyscall(r) {
     const regs = r as X86PtRegs;
@@ -140,7 +142,7 @@ export const X86_64_ENTRY: ArchEntry = {
   syscallEntry(r) {
     const regs = r as X86PtRegs;
     // do_syscall_64() takes the number as an int: the low 32 bits of rax.
-    return [regs.lo[Reg.RAX]!, regs.num(Reg.RDI), regs.num(Reg.RSI), regs.num(Reg.RDX), regs.num(Reg.R10), regs.num(Reg.R8), regs.num(Reg.R9)];
+    return [regs.lo[Reg.RAX]!, ...SYSCALL_ARG_REGS.map((n) => regs.word(n))];
   },
   setupRtFrame,
   handlerArgs: (r) => [(r as X86PtRegs).num(Reg.RDI), (r as X86PtRegs).num(Reg.RSI), (r as X86PtRegs).num(Reg.RDX)],

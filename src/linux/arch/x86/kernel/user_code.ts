@@ -27,6 +27,7 @@ import { forceSigFaultInfo } from "../../../kernel/signal.js";
 import { cpuFor, DR6_BS, Reg, RF } from "../cpu/index.js";
 import type { X86PtRegs } from "../include/asm/ptrace.js";
 import { execBreakpoints, x86Thread } from "./ptrace.js";
+import { X86_64_ENTRY } from "./signal_64.js";
 
 /** Instructions in a timeslice: one virtual nanosecond each, the time a timeslice of system calls takes. */
 export const TIMESLICE_INSNS = TIMESLICE_SYSCALLS * SYSCALL_NS;
@@ -83,11 +84,9 @@ export async function runMachineCode(task: Task, regs: X86PtRegs): Promise<never
     const { result } = cpuFor(mm).run(regs, bps.length ? 1 : TIMESLICE_INSNS);
     switch (result.kind) {
       case "syscall": {
-        const r = doSyscall(
-          task, regs.lo[Reg.RAX]!, regs.num(Reg.RDI), regs.num(Reg.RSI), regs.num(Reg.RDX),
-          regs.num(Reg.R10), regs.num(Reg.R8), regs.num(Reg.R9),
-        );
-        regs.setNum(Reg.RAX, typeof r === "number" ? r : await r);
+        const [nr, ...args] = X86_64_ENTRY.syscallEntry(regs);
+        const r = doSyscall(task, nr, ...args);
+        regs.setWord(Reg.RAX, typeof r === "object" ? await r : r);
         // A TF of the code's own traps after the call; a tracer's step was reported on the way out.
         if (result.trapAfter && !task.singleStep) await debugTrap(task, regs, BigInt(DR6_BS), TRAP_TRACE, regs.ripNum);
         break;
