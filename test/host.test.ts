@@ -19,6 +19,7 @@ import { findAgent } from "../dist/src/targets/host/agent_binary.js";
 import { defineTest, runTest, TEST_ENVIRONMENT } from "../dist/src/ltp/lib/tst_test.js";
 import * as ltp from "../dist/src/ltp/index.js";
 import { runOn, sys } from "./harness/emulated.js";
+import { WORD_ANSWERS, wordAnswers } from "./harness/words.js";
 
 /* ---- ABI constants, written out from the uapi headers ---- */
 const ENOSYS = 38, EINVAL = 22, EINTR = 4, EPERM = 1, ENOENT = 2, ESRCH = 3;
@@ -146,6 +147,15 @@ function hostTests(): void {
     t.same(got.heap, { start: USER_DATA_BASE, size: USER_DATA_SIZE });
     t.same(got.argv, ["host01"], "argv is the program image's");
     t.same(got.environ, TEST_ENVIRONMENT, "so is the environment");
+  });
+
+  t.test("exact 64-bit words: the real kernel's answers, the emulated kernel's (kernel.test.ts)", async (t) => {
+    let got: Record<string, unknown> = {};
+    const r = await clean(t, async (target) => {
+      got = await wordAnswers(target);
+    });
+    if (r.target.isolation!.isolated) t.same(got, WORD_ANSWERS);
+    else t.skip("not isolated: the job's /tmp is the machine's, which need not be tmpfs");
   });
 
   t.test("memory: loads and stores fault where C's would", async (t) => {
