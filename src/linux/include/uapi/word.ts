@@ -29,11 +29,16 @@ export function wordOfBits(v: bigint): Word {
  * an integer of 64 bits is a mistake of the calling code: a TypeError.
  */
 export function toWord(v: Word): Word {
+  // Small enough to be inlined into every system call, which nearly always passes safe integers.
+  return Number.isSafeInteger(v) ? v : otherWord(v);
+}
+
+/** toWord() of anything but a safe integer. */
+function otherWord(v: Word): Word {
+  if (typeof v === "bigint" && v >= MIN_SIGNED && v < END_UNSIGNED) return wordOfBits(v);
   if (typeof v === "number") {
-    if (Number.isSafeInteger(v)) return v;
     throw new TypeError(`${v} is not a register word: a number must be a safe integer (write words beyond 2^53 as bigints)`);
   }
-  if (typeof v === "bigint" && v >= MIN_SIGNED && v < END_UNSIGNED) return wordOfBits(v);
   throw new TypeError(`${typeof v === "bigint" ? `${v}n` : String(v)} is not a register word: it does not fit in 64 bits`);
 }
 
