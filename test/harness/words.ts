@@ -9,15 +9,17 @@
  * 2^53 + 1: 1, st_size 9007199254740994, pread there reads it back; kcmp(me, me, KCMP_FILE,
  * idx, fd): 0 for idx 0xffffffff00000000 | fd and (1UL << 63) | fd (idx is cut to an unsigned
  * int), EBADF for ~0UL; PTRACE_POKEDATA of ~0UL, 1UL << 63 and (1UL << 53) + 1 into a stopped
- * tracee: 0, and PTRACE_PEEKDATA reads each back whole.
+ * tracee: 0, and PTRACE_PEEKDATA reads each back whole; a request of (1UL << 32) |
+ * PTRACE_PEEKDATA (a long, not cut to an int): EIO; PTRACE_SETOPTIONS with data 1UL << 32:
+ * EINVAL.
  */
 import * as ltp from "../../dist/src/ltp/index.js";
 import { sys } from "./emulated.js";
 
 /* ---- ABI constants, written out from the uapi headers ---- */
-const EINVAL = 22, EBADF = 9;
+const EINVAL = 22, EBADF = 9, EIO = 5;
 const SEEK_SET = 0, SEEK_CUR = 1, KCMP_FILE = 0;
-const PTRACE_TRACEME = 0, PTRACE_PEEKDATA = 2, PTRACE_POKEDATA = 5, PTRACE_KILL = 8;
+const PTRACE_TRACEME = 0, PTRACE_PEEKDATA = 2, PTRACE_POKEDATA = 5, PTRACE_KILL = 8, PTRACE_SETOPTIONS = 0x4200;
 const SIGSTOP = 19;
 const TMPFS_MAGIC = 0x01021994;
 
@@ -62,6 +64,8 @@ export async function wordAnswers(target: any): Promise<Record<string, unknown>>
     (got.poke as unknown[]).push(await sys("ptrace", PTRACE_POKEDATA, tracee, word, w));
     (got.peek as unknown[]).push(await ltp.ptrace(PTRACE_PEEKDATA, tracee, word));
   }
+  got.wideRequest = await sys("ptrace", (1n << 32n) | BigInt(PTRACE_PEEKDATA), tracee, word, buf);
+  got.wideOptions = await sys("ptrace", PTRACE_SETOPTIONS, tracee, 0, 1n << 32n);
   await ltp.SAFE_PTRACE(PTRACE_KILL, tracee);
   await ltp.SAFE_WAITPID(tracee);
 
@@ -109,6 +113,8 @@ export const WORD_ANSWERS: Record<string, unknown> = {
   poke: [0, 0, 0],
   // The canonical words of the three: -1 (a number), then the signed readings as bigints.
   peek: [-1, -(2n ** 63n), PAST_DOUBLES],
+  wideRequest: -EIO,
+  wideOptions: -EINVAL,
   machineCode: 0,
   notWords: ["TypeError", "TypeError", "TypeError", "TypeError", "TypeError"],
 };
