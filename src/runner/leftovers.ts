@@ -1,0 +1,63 @@
+/**
+ * What a job leaves behind in its worker thread. A testcase runs in the worker's own event
+ * loop and global object, so a timer, a handle or a global it leaves behind would fire in, or
+ * be seen by, the next job that worker runs: that job would be broken while the culprit kept
+ * its TPASS. The worker compares its state after each job with its state before; a job that
+ * leaves anything is the one reported (LTP's "test leaked ..."), and its worker is replaced.
+ */
+
+/** A worker's state between jobs: its active resources by kind, and its global bindings. */
+export interface WorkerState {
+  /** process.getActiveResourcesInfo(), counted by kind: "Timeout", "Immediate", "TCPWrap", ... */
+  readonly resources: ReadonlyMap<string, number>;
+  readonly globals: ReadonlyMap<string, PropertyDescriptor>;
+}
+
+function countByKind(kinds: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
+}
+
+export function workerState(): WorkerState {
+  const globals = new Map<string, PropertyDescriptor>();
+  // Descriptors rather than values: reading Node's lazy globals (crypto, navigator) would run
+  // their getters. Symbol keys are left out: Node adds its own (undici's dispatcher) on first use.
+  for (const key of Object.getOwnPropertyNames(globalThis)) globals.set(key, Object.getOwnPropertyDescriptor(globalThis, key)!);
+  return { resources: countByKind(process.getActiveResourcesInfo()), globals };
+}
+
+/**
+ * Whether a global still holds what it held. Node defines most web globals (TextEncoder,
+ * AbortController, ...) as getters that replace themselves with the value on first read: an
+ * accessor that became a value is that, not a change.
+ */
+function sameBinding(was: PropertyDescriptor, now: PropertyDescriptor): boolean {
+  if (was.get && !now.get && !now.set) return true;
+  return Object.is(was.value, now.value) && was.get === now.get && was.set === now.set;
+}
+
+/** What `after` has that `before` had not, in words ("2 Timeout", "the global foo"); empty when nothing. */
+export function leftovers(before: WorkerState, after: WorkerState): string[] {
+  const left: string[] = [];
+  for (const [kind, n] of after.resources) {
+    const more = n - (before.resources.get(kind) ?? 0);
+    if (more > 0) left.push(`${more} ${kind}`);
+  }
+  for (const [key, d] of after.globals) {
+    const was = before.globals.get(key);
+    if (!was) left.push(`the global ${key}`);
+    else if (!sameBinding(was, d)) left.push(`a changed global ${key}`);
+  }
+  for (const key of before.globals.keys()) if (!after.globals.has(key)) left.push(`a deleted global ${key}`);
+  return left;
+}
+
+/**
+ * One turn of the event loop after a job: the microtasks it left queued run, and a promise it
+ * left to reject unhandled does so now, while the job is still the one running (in a worker an
+ * unhandled rejection ends the thread, and the pool reports it for the job in flight).
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
