@@ -38,7 +38,7 @@ function sameBinding(was: PropertyDescriptor, now: PropertyDescriptor): boolean 
 }
 
 /** What `after` has that `before` had not, in words ("2 Timeout", "the global foo"); empty when nothing. */
-export function leftovers(before: WorkerState, after: WorkerState): string[] {
+function leftovers(before: WorkerState, after: WorkerState): string[] {
   const left: string[] = [];
   for (const [kind, n] of after.resources) {
     const more = n - (before.resources.get(kind) ?? 0);
@@ -54,10 +54,28 @@ export function leftovers(before: WorkerState, after: WorkerState): string[] {
 }
 
 /**
- * One turn of the event loop after a job: the microtasks it left queued run, and a promise it
- * left to reject unhandled does so now, while the job is still the one running (in a worker an
- * unhandled rejection ends the thread, and the pool reports it for the job in flight).
+ * Turns of the event loop a job gets to wind down after its result: the handles a target's
+ * dispose() closed (the host target's launcher pipes and child process) go on counting until
+ * libuv's close phase has run, which may take a turn per handle that closes another.
  */
-export function settle(): Promise<void> {
+const SETTLE_TURNS = 8;
+
+function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * What a job left behind once it had the time to wind down. The first turn also lets the
+ * microtasks it left queued run, and a promise it left to reject unhandled does so now, while
+ * the job is still the one running (in a worker an unhandled rejection ends the thread, and the
+ * pool reports it for the job in flight).
+ */
+export async function settledLeftovers(before: WorkerState): Promise<string[]> {
+  let left: string[] = [];
+  for (let i = 0; i < SETTLE_TURNS; i++) {
+    await turn();
+    left = leftovers(before, workerState());
+    if (!left.length) break;
+  }
+  return left;
 }

@@ -1,14 +1,19 @@
 /**
- * The memory a run may use. Two bounds, because a job's memory lives in two places:
+ * The memory a run may use. Worker threads share one process, and a job's memory lives in two
+ * places:
  *
- * - its JavaScript heap: each worker thread gets V8's resourceLimits, and V8 ends a worker
- *   whose heap is full (ERR_WORKER_OUT_OF_MEMORY) without touching the others;
  * - ArrayBuffers (the emulated kernel's pages, a testcase's own buffers): their backing stores
- *   are outside the V8 heap, and V8 bounds them nowhere (an ArrayBuffer hog took the machine to
- *   20.4 GB of 23). Worker threads share one process, so only the process's RSS says how much
- *   is held: past the run's bound, the job whose thread faulted in the most memory since it
- *   started is stopped (thread_memory.ts). The check runs on the main thread, which runs no
- *   job code, so a job spinning in a synchronous allocation loop is stopped too.
+ *   are outside the V8 heap, and V8 bounds them nowhere, not even under a worker's
+ *   resourceLimits (an ArrayBuffer hog took the machine to 20.4 GB of 23);
+ * - its JavaScript heap: V8 ends a worker whose heap reaches its resourceLimits
+ *   (ERR_WORKER_OUT_OF_MEMORY), but Node gives the worker only 16 MiB of headroom to stop in,
+ *   and one allocation larger than that (a 64 MiB array) near the limit is a fatal OOM of the
+ *   whole process, every job and the reports with it.
+ *
+ * So what bounds both is the process's RSS, read by the main thread (which runs no job code, so
+ * a job spinning in a synchronous allocation loop is seen too): past the run's bound, the job
+ * whose thread faulted in the most memory since it started is stopped (memory_watch.ts). The
+ * heap limit stays as a backstop above that bound, where the watch has always acted first.
  */
 import { totalmem } from "node:os";
 
@@ -26,15 +31,24 @@ export function defaultJobMemoryMb(workers: number, machineBytes = totalmem()): 
  */
 const HARNESS_MB = 256, PER_WORKER_MB = 128;
 
+/**
+ * How far above the run's bound the heap backstop sits: a heap can only reach the bound once
+ * the RSS has, and the watch reads the RSS every 50 ms, in which a hog grows by far less.
+ */
+const HEAP_MARGIN_MB = 512;
+
 export interface MemoryLimits {
-  /** What one job may hold, MiB: the bound of its worker's JavaScript heap. */
+  /** What one job may hold, MiB. */
   readonly jobMb: number;
   /** The process's RSS past which the job that touched the most memory is stopped. */
   readonly processBytes: number;
+  /** The JavaScript heap of each worker, MiB (resourceLimits): above processBytes, a backstop. */
+  readonly heapMb: number;
 }
 
 export function memoryLimits(jobMb: number, workers: number): MemoryLimits {
-  return { jobMb, processBytes: (HARNESS_MB + workers * (PER_WORKER_MB + jobMb)) * MiB };
+  const processMb = HARNESS_MB + workers * (PER_WORKER_MB + jobMb);
+  return { jobMb, processBytes: processMb * MiB, heapMb: processMb + HEAP_MARGIN_MB };
 }
 
 export function mib(bytes: number): string {

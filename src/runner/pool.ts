@@ -29,7 +29,7 @@ function firstLine(e: unknown): string {
 /** Why a worker died, as the TBROK of the job it was running. */
 function crashMessage(e: unknown, memory: MemoryLimits): string {
   if ((e as { code?: string } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY") {
-    return `out of memory: the job's JavaScript heap reached its bound of ${memory.jobMb} MiB`;
+    return `out of memory: the job's JavaScript heap reached ${memory.heapMb} MiB`;
   }
   return `the worker running the testcase crashed: ${firstLine(e)}`;
 }
@@ -56,7 +56,7 @@ export class WorkerPool {
 
   private newWorker(): Worker {
     const worker = new Worker(new URL("./worker.js", import.meta.url), {
-      resourceLimits: { maxOldGenerationSizeMb: this.opts.memory.jobMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.memory.heapMb },
     });
     // Whatever a worker does between jobs or while it is being replaced (a late error, an
     // exit) takes it out of the pool, and is never an unhandled 'error' on the main thread.

@@ -6,7 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { loadConfig, type LoadedConfig } from "./configs.js";
 import { withBroken, type Job } from "./job.js";
-import { leftovers, settle, workerState } from "./leftovers.js";
+import { settledLeftovers, workerState, type WorkerState } from "./leftovers.js";
 import { runJob } from "./run.js";
 import type { RuntestEntry } from "./runtest.js";
 import { loadTestcase } from "./testcases.js";
@@ -38,20 +38,24 @@ export type JobReply =
 
 const configs = new Map<string, LoadedConfig>();
 const tid = osThreadId();
+/**
+ * The thread's state before its first job. Every later job starts from it too: a job that
+ * changed it was the thread's last.
+ */
+let clean: WorkerState | undefined;
 
 parentPort!.on("message", async (req: JobRequest) => {
   let config = configs.get(req.configSpec);
   if (!config) configs.set(req.configSpec, (config = { spec: req.configSpec, config: loadConfig(req.configSpec) }));
   const job: Job = { entry: req.entry, config, target: req.target, index: req.index };
-  const before = workerState();
+  clean ??= workerState();
   let result = await runJob(job, req.seed, {
     load: (name) => loadTestcase(name, req.testcasesDir),
     defaultTimeout: req.defaultTimeout,
     ...(req.omit ? { omit: req.omit } : {}),
     onStart: (timeout) => parentPort!.postMessage({ type: "started", id: req.id, timeout, tid } satisfies JobReply),
   });
-  await settle();
-  const left = leftovers(before, workerState());
+  const left = await settledLeftovers(clean);
   if (left.length) result = withBroken(job, result, `Test leaked ${left.join(", ")} past its end; its worker thread is replaced`);
   parentPort!.postMessage({ type: "result", id: req.id, result, retire: left.length > 0 } satisfies JobReply);
 });
