@@ -19,12 +19,20 @@ function countByKind(kinds: readonly string[]): Map<string, number> {
   return counts;
 }
 
-export function workerState(): WorkerState {
+function activeResources(): Map<string, number> {
+  return countByKind(process.getActiveResourcesInfo());
+}
+
+function globalBindings(): Map<string, PropertyDescriptor> {
   const globals = new Map<string, PropertyDescriptor>();
   // Descriptors rather than values: reading Node's lazy globals (crypto, navigator) would run
   // their getters. Symbol keys are left out: Node adds its own (undici's dispatcher) on first use.
   for (const key of Object.getOwnPropertyNames(globalThis)) globals.set(key, Object.getOwnPropertyDescriptor(globalThis, key)!);
-  return { resources: countByKind(process.getActiveResourcesInfo()), globals };
+  return globals;
+}
+
+export function workerState(): WorkerState {
+  return { resources: activeResources(), globals: globalBindings() };
 }
 
 /**
@@ -37,19 +45,25 @@ function sameBinding(was: PropertyDescriptor, now: PropertyDescriptor): boolean 
   return Object.is(was.value, now.value) && was.get === now.get && was.set === now.set;
 }
 
-/** What `after` has that `before` had not, in words ("2 Timeout", "the global foo"); empty when nothing. */
-function leftovers(before: WorkerState, after: WorkerState): string[] {
+/** The resources `after` has more of than `before`, in words ("2 Timeout"). */
+function resourcesLeft(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): string[] {
   const left: string[] = [];
-  for (const [kind, n] of after.resources) {
-    const more = n - (before.resources.get(kind) ?? 0);
+  for (const [kind, n] of after) {
+    const more = n - (before.get(kind) ?? 0);
     if (more > 0) left.push(`${more} ${kind}`);
   }
-  for (const [key, d] of after.globals) {
-    const was = before.globals.get(key);
+  return left;
+}
+
+/** The globals that differ between `before` and `after`, in words ("the global foo"). */
+function globalsLeft(before: ReadonlyMap<string, PropertyDescriptor>, after: ReadonlyMap<string, PropertyDescriptor>): string[] {
+  const left: string[] = [];
+  for (const [key, d] of after) {
+    const was = before.get(key);
     if (!was) left.push(`the global ${key}`);
     else if (!sameBinding(was, d)) left.push(`a changed global ${key}`);
   }
-  for (const key of before.globals.keys()) if (!after.globals.has(key)) left.push(`a deleted global ${key}`);
+  for (const key of before.keys()) if (!after.has(key)) left.push(`a deleted global ${key}`);
   return left;
 }
 
@@ -71,11 +85,11 @@ function turn(): Promise<void> {
  * pool reports it for the job in flight).
  */
 export async function settledLeftovers(before: WorkerState): Promise<string[]> {
-  let left: string[] = [];
+  let resources: string[] = [];
   for (let i = 0; i < SETTLE_TURNS; i++) {
     await turn();
-    left = leftovers(before, workerState());
-    if (!left.length) break;
+    resources = resourcesLeft(before.resources, activeResources());
+    if (!resources.length) break;
   }
-  return left;
+  return [...resources, ...globalsLeft(before.globals, globalBindings())];
 }
