@@ -5,6 +5,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { Parser } from "tap-parser";
+import { loadConfigs } from "../dist/src/runner/configs.js";
+import { execute } from "../dist/src/runner/execute.js";
+import { jobMatrix } from "../dist/src/runner/job.js";
+import { parallelismError, workerCount } from "../dist/src/runner/parallelism.js";
+import { parseRuntest } from "../dist/src/runner/runtest.js";
 
 const MAIN = resolve("bin/ltp-run.js");
 const FIXTURES = resolve("test/fixtures");
@@ -37,6 +42,52 @@ t.test("every way a job can end, on two configs in parallel", async (t) => {
     t.match(lineOf(r.out, "loadfail01", config), /TBROK\s+loadfail01: cannot load the testcase: fixture: this module fails while it loads/);
   }
   t.match(r.out, /\n4 passed, 0 failed, 14 broken, 0 skipped\n/);
+});
+
+t.test("a job that leaves something behind in its worker is the broken one; the next job in that worker passes", async (t) => {
+  const r = ltpRun(["-f", join(FIXTURES, "runtest/isolation"), "--config", "minimal", "-j", "1", "--json", "r.json"]);
+  t.equal(r.code, 1, r.err);
+  for (const what of ["throw", "exit", "reject"]) {
+    t.match(lineOf(r.out, `leak_${what}`, "minimal"), /TBROK\s+Test leaked 1 Timeout past its end; its worker thread is replaced/, `a timer that will ${what}`);
+    t.match(lineOf(r.out, `after_${what}`, "minimal"), "TPASS", `the job after the timer that would ${what}`);
+  }
+  t.match(lineOf(r.out, "leak_global", "minimal"), /TBROK\s+Test leaked the global fixtureLeftover/);
+  t.match(lineOf(r.out, "after_global", "minimal"), "TPASS");
+  t.match(lineOf(r.out, "leak_late", "minimal"), /TBROK\s+the worker running the testcase crashed: Error: fixture: rejected after the test reported/,
+    "a rejection after the result is the job's own");
+  t.match(lineOf(r.out, "after_late", "minimal"), "TPASS");
+  const json = JSON.parse(readFileSync(join(r.cwd, "r.json"), "utf8"));
+  const leakThrow = json.results.find((x: { test_fqn: string }) => x.test_fqn === "leak_throw");
+  t.match(leakThrow.test.log, /TPASS: reported before leaving something behind[^]*TBROK: Test leaked/, "what the culprit reported stays, then its TBROK");
+  t.same([leakThrow.test.passed, leakThrow.test.broken], [1, 1]);
+});
+
+t.test("a job past its memory is TBROK out of memory, the others pass and the machine keeps its memory", async (t) => {
+  const text = readFileSync(join(FIXTURES, "runtest/memory"), "utf8");
+  const matrix = jobMatrix(parseRuntest(text, "memory"), loadConfigs("minimal"));
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
+  const run = await execute(matrix, { parallel: 2, runSeed: 1, defaultTimeout: 60, testcasesDir: TESTCASES, jobMemoryMb: 256 });
+  clearInterval(sampler);
+  const byTag = new Map(run.results.map((x) => [x!.tag, x!]));
+  for (const tag of ["ok_first", "ok_between", "ok_last"]) t.equal(byTag.get(tag)?.status, "pass", tag);
+  for (const [tag, what] of [["hog_buffers", "ArrayBuffers, outside the heap"], ["hog_heap", "the heap"]]) {
+    t.equal(byTag.get(tag)?.status, "brok", tag);
+    t.match(byTag.get(tag)?.lines[0]?.message, /^out of memory: the run holds \d+ MiB of RSS, past its bound of 1024 MiB \(256 MiB a job\), and this job touched the most memory/,
+      `${what}: bounded by the run's RSS`);
+  }
+  t.ok(peak < 2 * 1024 ** 3, `peak RSS ${Math.round(peak / 1024 ** 2)} MiB, under 2 GiB`);
+});
+
+t.test("-j: never more workers than jobs or than 4 per CPU", async (t) => {
+  t.equal(parallelismError(8, 2), null);
+  t.equal(parallelismError(9, 2), "-j 9: at most 8 jobs at once on this machine (4 per CPU, 2 CPUs)");
+  t.equal(parallelismError(100000, 2), "-j 100000: at most 8 jobs at once on this machine (4 per CPU, 2 CPUs)");
+  t.equal(workerCount(100000, 3, 2), 3, "no more workers than jobs");
+  t.equal(workerCount(100000, 500, 2), 8, "a caller that did not ask gets the machine's bound");
+  const matrix = jobMatrix(parseRuntest("a ok01\nb ok01\nc ok01\n", "j"), loadConfigs("minimal"));
+  const run = await execute(matrix, { parallel: 100000, runSeed: 1, defaultTimeout: 10, testcasesDir: TESTCASES });
+  t.same(run.results.map((x) => x!.status), ["pass", "pass", "pass"], "-j 100000 on three jobs runs them");
 });
 
 t.test("the order of results does not depend on -j", async (t) => {

@@ -3,13 +3,17 @@ import type { Attempt, JobResult } from "../report/jobresult.js";
 import { singleResult, TCONF } from "../report/result.js";
 import { failsRun } from "../report/status.js";
 import { jobResult, jobSeed, type Job } from "./job.js";
+import { defaultJobMemoryMb, memoryLimits } from "./memory.js";
+import { workerCount } from "./parallelism.js";
 import { WorkerPool } from "./pool.js";
 import type { SkipList } from "./skipfile.js";
 
 /** How the jobs of a run are run. */
 export interface ExecutionSettings {
-  /** How many jobs run at once (worker threads). */
+  /** How many jobs run at once (worker threads); capped by the jobs and the machine (parallelism.ts). */
   readonly parallel: number;
+  /** What one job may hold, MiB (memory.ts); default: defaultJobMemoryMb. */
+  readonly jobMemoryMb?: number;
   readonly runSeed: number;
   readonly defaultTimeout: number;
   readonly testcasesDir?: string;
@@ -51,13 +55,15 @@ function skippedByFile(job: Job, seed: number, file: string): JobResult {
 
 /** Runs the job matrix on a pool of worker threads. Results keep the matrix's order. */
 export async function execute(matrix: readonly Job[], opts: ExecuteOptions): Promise<Execution> {
+  const workers = workerCount(opts.parallel, matrix.length);
   const pool = new WorkerPool({
     defaultTimeout: opts.defaultTimeout,
+    memory: memoryLimits(opts.jobMemoryMb ?? defaultJobMemoryMb(workers), workers),
     ...(opts.testcasesDir ? { testcasesDir: opts.testcasesDir } : {}),
     ...(opts.omit ? { omit: opts.omit } : {}),
   });
   const results: (JobResult | null)[] = matrix.map(() => null);
-  const limit = pLimit(opts.parallel);
+  const limit = pLimit(workers);
   let interrupted = false;
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {

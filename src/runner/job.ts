@@ -1,5 +1,5 @@
 import type { JobResult } from "../report/jobresult.js";
-import { TCONF, type Outcome } from "../report/result.js";
+import { RESULT_NAMES, TBROK, TCONF, type Outcome } from "../report/result.js";
 import { caseStatuses, statusOf } from "../report/status.js";
 import { EMULATED_TARGET, targetName, type TargetSpec } from "../targets/spec.js";
 import type { LoadedConfig } from "./configs.js";
@@ -40,4 +40,18 @@ export function jobResult(job: Job, seed: number, outcome: Outcome, startedAt: D
     cases: caseStatuses(outcome.lines), exitCode: outcome.exitCode, counts: outcome.counts,
     lines: outcome.lines, log: outcome.log, duration, tconf, startedAt,
   };
+}
+
+/**
+ * A finished job's result with a TBROK the harness adds after it (the job left something
+ * behind in its worker): what the test reported stays, and the job is broken.
+ */
+export function withBroken(job: Job, result: JobResult, message: string): JobResult {
+  const outcome: Outcome = {
+    counts: { ...result.counts, broken: result.counts.broken + 1 },
+    lines: [...result.lines, { type: TBROK, message }],
+    log: [...result.log, `${RESULT_NAMES[TBROK]}: ${message}`],
+    exitCode: result.exitCode | TBROK,
+  };
+  return jobResult(job, result.seed, outcome, result.startedAt, result.duration);
 }
