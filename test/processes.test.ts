@@ -498,6 +498,42 @@ t.test("kill, the signal mask, dispositions", async (t) => {
   t.notOk(r.messages.some((m) => m.startsWith("1 ")), "nothing failed");
 });
 
+t.test("a process killed in its sleep: its own exit wakes the pipe it sleeps on, and it stays dead", async (t) => {
+  // The kill(-1, SIGKILL) then read() on an empty pipe of the issue: the child killed while
+  // asleep in pipe_read() holds the pipe's last writer, so its exit_files() wakes the queue it
+  // sleeps on. That wakeup once put the dying task back on the run queue with nothing to resume
+  // (TypeError: resume is not a function in Scheduler.switchFrom, an oops at the next switch).
+  for (const config of ["defconfig", "riscv64", "minimal"]) {
+    const got: Record<string, number> = {};
+    await clean(t, config, async () => {
+      const fds = ltp.malloc(8);
+      await sys("pipe2", fds, 0);
+      const [rfd, wfd] = [ltp.peekInt(fds), ltp.peekInt(fds + 4)];
+      const buf = ltp.malloc(16);
+      const sleeper = await fork(async () => { await sys("read", rfd, buf, 10); return 1; });
+      await ltp.close(rfd);
+      await ltp.close(wfd);
+      for (let i = 0; i < 64; i++) await ltp.getppid();
+      got.kill = await sys("kill", sleeper, SIGKILL);
+      got.status = await statusOf(sleeper);
+    });
+    t.same(got, { kill: 0, status: SIGKILL }, `${config}: killed in pipe_read, reaped with SIGKILL, no oops`);
+    // kill(-1, SIGKILL) from a child, which then sleeps on the pipe: it kills every process but
+    // init and itself (the test process too, which LTP reports), and the library kills it.
+    const r = await runBody(config, async () => {
+      const p = ltp.malloc(8);
+      await sys("pipe2", p, 0);
+      await fork(async () => {
+        await sys("kill", -1, SIGKILL);
+        await sys("read", ltp.peekInt(p), p, 4);
+      });
+      for (;;) await ltp.getppid();
+    });
+    t.same(r.target.faults(), [], `${config}: kill(-1, SIGKILL), then read() on an empty pipe: no oops`);
+    t.ok(r.messages.includes("2 Test killed! (timeout?)"), `${config}: the test process was killed (${r.messages.join("; ")})`);
+  }
+});
+
 t.test("zombies and orphans: reparented to init, exit signal reset to SIGCHLD", async (t) => {
   const got: Record<string, number> = {};
   await clean(t, "defconfig", async () => {
