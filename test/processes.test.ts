@@ -180,6 +180,29 @@ t.test("brk: never an errno, the old break on failure", async (t) => {
   });
 });
 
+t.test("a write of the whole heap into a file: bounded by the machine's memory, a page at a time", async (t) => {
+  // brk(2147483647) then pwrite64(fd, heap, 0xffffffff, 1) once took 18.8 s and 3.9 GB of the
+  // host: the write was copied whole and its pages stored without limit. Linux copies a page at
+  // a time and tmpfs holds at most its default size= (half the RAM): a short write, then ENOSPC;
+  // ramfs (minimal, nommu: no CONFIG_SHMEM) has only the RAM: ENOMEM.
+  const MiB = 2 ** 20;
+  for (const [config, limit, errno] of [["defconfig", 32 * MiB, 28 /* ENOSPC */], ["minimal", 64 * MiB, ENOMEM]] as const) {
+    const got: Record<string, unknown> = {};
+    const start = Date.now();
+    await clean(t, config, async () => {
+      const heap = await sys("brk", 0) as number;
+      got.brk = await sys("brk", heap + 48 * MiB) === heap + 48 * MiB;
+      const fd = await ltp.SAFE_OPEN("heap", O_CREAT | O_RDWR, 0o600);
+      let total = 0, last: number;
+      for (let off = 1; (last = await sys("pwrite64", fd, heap, 0xffffffff, off) as number) > 0; off += last) total += last;
+      got.total = total;
+      got.last = last;
+    }, { boot: { mem: 64 * MiB } });
+    t.same(got, { brk: true, total: limit - 1, last: -errno }, `${config}: ${limit / MiB} MiB held (less the first byte's offset), then -${errno}`);
+    t.ok(Date.now() - start < 10_000, `${config}: in ${Date.now() - start} ms`);
+  }
+});
+
 t.test("fork copies the address space, copy-on-write; CLONE_VM and MAP_SHARED share it", async (t) => {
   const seen: Record<string, string> = {};
   await clean(t, "defconfig", async () => {
