@@ -126,7 +126,7 @@ function parseOptions() {
       config: { type: "string", default: "all" },
       seed: { type: "string", default: "1" },
       mem: { type: "string", default: String(256 << 20) },
-      length: { type: "string", default: "24" },
+      length: { type: "string", default: "40" },
       depth: { type: "string", default: "2" },
     },
   });
