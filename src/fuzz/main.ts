@@ -75,7 +75,8 @@ async function fuzzConfig(options: SessionOptions, seconds: number): Promise<Con
   while (Date.now() < end - 100) {
     const stop = await new Promise<{ index: number; finding: Finding } | null>((resolve) => {
       const w = startWorker({ kind: "fuzz", options, firstIndex: index, seconds: (end - Date.now()) / 1000 });
-      let last = Date.now(), running = index, base = { calls: totals.calls, programs: totals.programs };
+      const base = { calls: totals.calls, programs: totals.programs };
+      let last = Date.now(), running = index;
       const watchdog = setInterval(() => {
         if (Date.now() - last < HANG_MS) return;
         clearInterval(watchdog);
@@ -93,8 +94,7 @@ async function fuzzConfig(options: SessionOptions, seconds: number): Promise<Con
           const sig = signature(m.finding);
           const known = totals.reports.get(sig);
           if (!known) totals.reports.set(sig, { finding: m.finding, program: m.program, minimized: m.minimized });
-          else if (m.minimized && known.program === m.program) known.minimized = m.minimized;
-          else if (m.minimized && !known.minimized) known.minimized = m.minimized;
+          else known.minimized ??= m.minimized;
         } else if (m.kind === "done") {
           clearInterval(watchdog);
           resolve(null);
@@ -104,7 +104,6 @@ async function fuzzConfig(options: SessionOptions, seconds: number): Promise<Con
         clearInterval(watchdog);
         resolve({ index: running, finding: { kind: "exception", detail: `the worker died: ${String(e)}` } });
       });
-      void base;
     });
     if (!stop) break;
     const target = new FuzzTarget(options);
