@@ -203,6 +203,31 @@ t.test("pipe reads: short reads, EOF, O_NONBLOCK, bad buffers, lseek and pread",
   });
 });
 
+t.test("read and write lengths up to 2^64: access_ok() refuses every one past TASK_SIZE, MAX_RW_COUNT clamps the rest", async (t) => {
+  // A length of -(2 ** 70) once reached IovIter.copyFrom as a number (RangeError: Invalid typed
+  // array length) and read() returned -1.16e21; words are exact now, and these are its real
+  // equivalents. probe: write and read of ~0UL, 1UL << 63, (1UL << 53) + 1 and 1UL << 47 from
+  // a malloc'd buffer, on a tmpfs file and an O_NONBLOCK pipe: -1 EFAULT each; MAX_RW_COUNT + 1
+  // (0x7ffff001): 134496 written to the file and read back (the mapping's end), 0 to the pipe.
+  for (const config of ["defconfig", "riscv64"]) {
+    await clean(t, config, async () => {
+      const [r, w] = await pipe(O_NONBLOCK);
+      const fd = await ltp.SAFE_OPEN("lengths", O_CREAT | O_RDWR, 0o600);
+      const buf = buffer(65536);
+      for (const len of [0xffffffffffffffffn, 2n ** 63n, 2n ** 53n + 1n, 2 ** 47]) {
+        t.same(
+          [await sys("write", fd, buf, len), await sys("write", w, buf, len), await sys("read", fd, buf, len), await sys("read", r, buf, len)],
+          [-EFAULT, -EFAULT, -EFAULT, -EFAULT], `${config}: length ${len}: EFAULT for file and pipe, read and write`);
+      }
+      const big = 0x7ffff001;
+      const written = await sys("write", fd, buf, big);
+      t.ok(typeof written === "number" && written > 0 && written < big, `${config}: MAX_RW_COUNT + 1 is a short write up to the buffer's mapping (${written})`);
+      await sys("lseek", fd, 0, 0);
+      t.equal(await sys("read", fd, buf, big), written, `${config}: ...read back whole`);
+    });
+  }
+});
+
 t.test("pipe capacity: pages, merging, PIPE_BUF atomicity, packets, pipe sizes", async (t) => {
   await clean(t, "defconfig", async (target) => {
     const big = buffer(200000, 0x61);

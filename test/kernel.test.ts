@@ -16,6 +16,7 @@ import { IoContext } from "../dist/src/linux/include/linux/sched.js";
 import { EmulatedTarget } from "../dist/src/targets/emulated.js";
 import { expectClean, runOn } from "./harness/emulated.js";
 import { WORD_ANSWERS, wordAnswers } from "./harness/words.js";
+import * as ltp from "../dist/src/ltp/index.js";
 
 /* ---- ABI constants, written out from the uapi headers (not imported from the code under test) ---- */
 
@@ -969,4 +970,32 @@ t.test("exact 64-bit words: ~0UL, 1UL << 63 and 2^53 + 1 in, Linux's answers out
     got = await wordAnswers(target);
   }));
   t.same(got, WORD_ANSWERS);
+});
+
+t.test("words past 2^53 with a signal delivered on return; a syscall number that is no word", async (t) => {
+  // kill(getpid(), SIGUSR1, 0, 0, 0, ~0UL) with a handler: the registers saved for the handler's
+  // frame once took the arguments as numbers (RangeError: X86Regs.setNum ... not a safe integer).
+  for (const config of ["defconfig", "riscv64"]) {
+    let hits = 0;
+    const got: unknown[] = [];
+    expectClean(t, await runOn(new EmulatedTarget(linked(config), 1), async (target) => {
+      await ltp.sigaction(SIGUSR1, { handler: () => { hits++; } });
+      const me = await ltp.getpid();
+      for (const w of [0xffffffffffffffffn, 2n ** 63n, 2n ** 53n + 1n]) {
+        got.push(await target.current().syscall(target.syscallNumber("kill"), me, SIGUSR1, w, w, w, w));
+      }
+      // A syscall number NaN once became table slot 0 on x86_64 (read) and an oops on riscv
+      // (BigInt(NaN) in the origAx setter): like the arguments, it is refused before the kernel.
+      got.push(["nr NaN", NaN, 2 ** 64, 1.5].slice(1).map((nr) => {
+        try {
+          target.current().syscall(nr);
+          return "accepted";
+        } catch (e) {
+          return (e as Error).name;
+        }
+      }));
+    }));
+    t.same(got, [0, 0, 0, ["TypeError", "TypeError", "TypeError"]], `${config}: kill with ~0UL, 1UL << 63, 2^53 + 1 in the unused registers: 0; bad numbers refused`);
+    t.equal(hits, 3, `${config}: the handler ran each time`);
+  }
 });

@@ -180,6 +180,29 @@ t.test("brk: never an errno, the old break on failure", async (t) => {
   });
 });
 
+t.test("a write of the whole heap into a file: bounded by the machine's memory, a page at a time", async (t) => {
+  // brk(2147483647) then pwrite64(fd, heap, 0xffffffff, 1) once took 18.8 s and 3.9 GB of the
+  // host: the write was copied whole and its pages stored without limit. Linux copies a page at
+  // a time and tmpfs holds at most its default size= (half the RAM): a short write, then ENOSPC;
+  // ramfs (minimal, nommu: no CONFIG_SHMEM) has only the RAM: ENOMEM.
+  const MiB = 2 ** 20;
+  for (const [config, limit, errno] of [["defconfig", 32 * MiB, 28 /* ENOSPC */], ["minimal", 64 * MiB, ENOMEM]] as const) {
+    const got: Record<string, unknown> = {};
+    const start = Date.now();
+    await clean(t, config, async () => {
+      const heap = await sys("brk", 0) as number;
+      got.brk = await sys("brk", heap + 48 * MiB) === heap + 48 * MiB;
+      const fd = await ltp.SAFE_OPEN("heap", O_CREAT | O_RDWR, 0o600);
+      let total = 0, last: number;
+      for (let off = 1; (last = await sys("pwrite64", fd, heap, 0xffffffff, off) as number) > 0; off += last) total += last;
+      got.total = total;
+      got.last = last;
+    }, { boot: { mem: 64 * MiB } });
+    t.same(got, { brk: true, total: limit - 1, last: -errno }, `${config}: ${limit / MiB} MiB held (less the first byte's offset), then -${errno}`);
+    t.ok(Date.now() - start < 10_000, `${config}: in ${Date.now() - start} ms`);
+  }
+});
+
 t.test("fork copies the address space, copy-on-write; CLONE_VM and MAP_SHARED share it", async (t) => {
   const seen: Record<string, string> = {};
   await clean(t, "defconfig", async () => {
@@ -496,6 +519,42 @@ t.test("kill, the signal mask, dispositions", async (t) => {
   t.same([got.how5, got.how5NoSet, got.pend4, got.pendBad], [-EINVAL, 0, 0, -EFAULT], "rt_sigprocmask and rt_sigpending checks");
   t.equal(got.eperm, (EPERM << 8), "an unprivileged user may not signal another's process");
   t.notOk(r.messages.some((m) => m.startsWith("1 ")), "nothing failed");
+});
+
+t.test("a process killed in its sleep: its own exit wakes the pipe it sleeps on, and it stays dead", async (t) => {
+  // The kill(-1, SIGKILL) then read() on an empty pipe of the issue: the child killed while
+  // asleep in pipe_read() holds the pipe's last writer, so its exit_files() wakes the queue it
+  // sleeps on. That wakeup once put the dying task back on the run queue with nothing to resume
+  // (TypeError: resume is not a function in Scheduler.switchFrom, an oops at the next switch).
+  for (const config of ["defconfig", "riscv64", "minimal"]) {
+    const got: Record<string, number> = {};
+    await clean(t, config, async () => {
+      const fds = ltp.malloc(8);
+      await sys("pipe2", fds, 0);
+      const [rfd, wfd] = [ltp.peekInt(fds), ltp.peekInt(fds + 4)];
+      const buf = ltp.malloc(16);
+      const sleeper = await fork(async () => { await sys("read", rfd, buf, 10); return 1; });
+      await ltp.close(rfd);
+      await ltp.close(wfd);
+      for (let i = 0; i < 64; i++) await ltp.getppid();
+      got.kill = await sys("kill", sleeper, SIGKILL);
+      got.status = await statusOf(sleeper);
+    });
+    t.same(got, { kill: 0, status: SIGKILL }, `${config}: killed in pipe_read, reaped with SIGKILL, no oops`);
+    // kill(-1, SIGKILL) from a child, which then sleeps on the pipe: it kills every process but
+    // init and itself (the test process too, which LTP reports), and the library kills it.
+    const r = await runBody(config, async () => {
+      const p = ltp.malloc(8);
+      await sys("pipe2", p, 0);
+      await fork(async () => {
+        await sys("kill", -1, SIGKILL);
+        await sys("read", ltp.peekInt(p), p, 4);
+      });
+      for (;;) await ltp.getppid();
+    });
+    t.same(r.target.faults(), [], `${config}: kill(-1, SIGKILL), then read() on an empty pipe: no oops`);
+    t.ok(r.messages.includes("2 Test killed! (timeout?)"), `${config}: the test process was killed (${r.messages.join("; ")})`);
+  }
 });
 
 t.test("zombies and orphans: reparented to init, exit signal reset to SIGCHLD", async (t) => {

@@ -292,6 +292,78 @@ t.test("virtual time: an alarm ends a loop of system calls, and a sleep costs no
   t.equal(got.setitimerBad, -EINVAL, "setitimer(ITIMER_VIRTUAL): EINVAL (no CPU time is accounted; the partial note says so)");
 });
 
+/** struct itimerval in the caller's heap: interval then value, each seconds and microseconds. */
+function itimerval(intervalUs: number, valueUs: number): number {
+  const p = ltp.malloc(32);
+  const v = new DataView(new ArrayBuffer(32));
+  v.setBigInt64(8, BigInt(intervalUs), true);
+  v.setBigInt64(24, BigInt(valueUs), true);
+  ltp.pokeBytes(p, new Uint8Array(v.buffer));
+  return p;
+}
+
+/** getitimer(ITIMER_REAL) as [value, interval] in microseconds. */
+async function getitimerReal(): Promise<[number, number]> {
+  const p = ltp.malloc(32);
+  await sys("getitimer", 0, p);
+  const us = (at: number) => Number(ltp.peekU64(p + at)) * 1e6 + Number(ltp.peekU64(p + at + 8));
+  return [us(16), us(0)];
+}
+
+t.test("ITIMER_REAL: a periodic timer runs again only when its SIGALRM is dequeued", async (t) => {
+  const got: Record<string, unknown> = {};
+  await clean(t, "defconfig", async () => {
+    // probe: an interval of 10 ms with SIGALRM ignored, or blocked, after 55 ms: value 0, interval 0.010000
+    await ltp.sigaction(SIGALRM, { handler: SIG_IGN });
+    await sys("setitimer", 0, itimerval(10_000, 10_000), 0);
+    await ltp.nanosleep(ms(55));
+    got.ignored = await getitimerReal();
+    await ltp.sigaction(SIGALRM, { handler: SIG_DFL });
+    await ltp.sigprocmask(SIG_BLOCK, bit(SIGALRM));
+    await sys("setitimer", 0, itimerval(10_000, 10_000), 0);
+    await ltp.nanosleep(ms(55));
+    got.blocked = await getitimerReal();
+    // Taken by a handler, it is forwarded past now on its grid and armed again.
+    let hits = 0;
+    await ltp.sigaction(SIGALRM, { handler: () => { hits++; } });
+    await ltp.sigprocmask(SIG_SETMASK, 0n);
+    await sys("setitimer", 0, itimerval(10_000, 10_000), 0);
+    while (hits < 3) await ltp.pause();
+    const [value, interval] = await getitimerReal();
+    got.handled = { hits, armed: value > 0 && value <= 10_000, interval };
+    await sys("setitimer", 0, itimerval(0, 0), 0);
+  });
+  t.same(got.ignored, [0, 10_000], "ignored SIGALRM: the timer stays expired, its interval kept");
+  t.same(got.blocked, [0, 10_000], "blocked SIGALRM: the same");
+  t.same(got.handled, { hits: 3, armed: true, interval: 10_000 }, "handled SIGALRM: re-armed each time");
+});
+
+t.test("a periodic ITIMER_REAL dies with its process (it once fired for ever, the scheduler at 100% CPU)", async (t) => {
+  // In a worker: the bug looped synchronously in the scheduler and would hang this file.
+  const { Worker } = await import("node:worker_threads");
+  const source = `
+    import { parentPort } from "node:worker_threads";
+    import { link } from "${new URL("../dist/src/linux/kbuild/link.js", import.meta.url)}";
+    import { loadConfig } from "${new URL("../dist/src/runner/configs.js", import.meta.url)}";
+    import { runProgram } from "${new URL("../dist/src/fuzz/execute.js", import.meta.url)}";
+    import { USER_DATA_BASE } from "${new URL("../dist/src/linux/init/main.js", import.meta.url)}";
+    const linked = link(loadConfig("defconfig"));
+    const nr = (name) => linked.table.entries.find((e) => e.name === name).nr;
+    const itimerval = USER_DATA_BASE + 0x10000 + 4 * 4096; // the fuzzer's scratch itimerval: 1 ms, periodic
+    const r = await runProgram(linked, [
+      { nr: nr("fork"), args: [], child: [{ nr: nr("setitimer"), args: [0, itimerval, 0] }, { nr: nr("pause"), args: [] }] },
+      { nr: nr("wait4"), args: [-1, 0, 0, 0] },
+    ], { seed: 1, mem: 2 ** 28, hostMemoryLimit: 2 ** 31 });
+    parentPort.postMessage(r);`;
+  const w = new Worker(`import(${JSON.stringify("data:text/javascript," + encodeURIComponent(source))})`, { eval: true });
+  const result = await new Promise((resolve) => {
+    const timer = setTimeout(() => void w.terminate().then(() => resolve("hang")), 10_000);
+    w.on("message", (m) => { clearTimeout(timer); void w.terminate(); resolve(m); });
+    w.on("error", (e) => { clearTimeout(timer); resolve(String(e)); });
+  });
+  t.same(result, { calls: 4, findings: [] }, "the child dies of SIGALRM, init reaps it and halts");
+});
+
 t.test("the same seed gives the same interleaving", async (t) => {
   /** Three children signal the parent at the same virtual moment; the handler logs who came first. */
   const order = async (seed: number) => {

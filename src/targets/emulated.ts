@@ -38,6 +38,8 @@ class EmulatedProcess implements UserProcess, UserMemory {
   constructor(private readonly kernel: Kernel, private readonly task: Task) {}
 
   syscall(nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Word | Promise<Word> {
+    // The number is a register word too (every real one a small integer): NaN would be slot 0.
+    if (!Number.isSafeInteger(nr)) throw new TypeError(`${nr} is not a system call number: it must be a safe integer`);
     return this.kernel.syscall(this.task, nr, toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5));
   }
 

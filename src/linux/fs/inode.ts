@@ -19,7 +19,7 @@ export function pageStart(index: number): Word {
 }
 
 /** Where in its page a file position is. */
-function pageOffset(pos: Word): number {
+export function pageOffset(pos: Word): number {
   return typeof pos === "number" ? pos % PAGE_SIZE : Number(pos % BigInt(PAGE_SIZE));
 }
 

@@ -123,11 +123,18 @@ export class Scheduler {
     return p;
   }
 
-  /** Takes a task that is not running off the CPU for good (killed by another). */
+  /**
+   * Takes a task that is not running off the CPU for good (killed by another): it exits where
+   * it stands. Its exit runs as TASK_RUNNING, as do_exit() does in Linux, so that nothing its
+   * exit wakes (the pipe it was asleep on, released by its own exit_files()) puts it back on
+   * the run queue with nothing left to resume.
+   */
   dequeue(task: Task): void {
     const i = this.runqueue.indexOf(task);
     if (i >= 0) this.runqueue.splice(i, 1);
     task.resume = null;
+    task.state = TaskState.Running;
+    task.waitChannel = null;
   }
 
   /** The running task is gone for good. */

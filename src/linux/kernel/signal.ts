@@ -9,7 +9,7 @@ import { EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from "../include/
 import {
   CLD_CONTINUED, CLD_STOPPED, CLD_TRAPPED, SA_NOCLDSTOP, SA_NODEFER, SA_RESETHAND, SEGV_MAPERR, SI_KERNEL, SI_MAX_SIZE,
   SI_TKILL, SI_USER, SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_SETMASK, SIG_UNBLOCK, SIGABRT, SIGBUS, SIGCHLD, SIGCONT,
-  SIGFPE, SIGILL, SIGKILL, SIGQUIT, SIGRTMIN, SIGSEGV, SIGSET_SIZE, SIGSTOP, SIGSYS, SIGTRAP, SIGTSTP, SIGTTIN,
+  SIGALRM, SIGFPE, SIGILL, SIGKILL, SIGQUIT, SIGRTMIN, SIGSEGV, SIGSET_SIZE, SIGSTOP, SIGSYS, SIGTRAP, SIGTSTP, SIGTTIN,
   SIGTTOU, SIGURG, SIGWINCH, SIGXCPU, SIGXFSZ, UAPI_SA_FLAGS, SA_RESTORER, _NSIG,
 } from "../include/uapi/signal.js";
 import { doCoredump } from "../fs/coredump.js";
@@ -286,6 +286,8 @@ function dequeueSignal(task: Task): KernelSiginfo | null {
   if (!sig) {
     pending = task.signal.sharedPending;
     sig = nextSignal(pending.signal & allowed);
+    // The itimer's SIGALRM, taken from the group's queue: a periodic ITIMER_REAL runs again.
+    if (sig === SIGALRM) task.signal.realTimer?.rearm();
   }
   if (!sig) return null;
   const info = pending.collect(sig, bit(sig));

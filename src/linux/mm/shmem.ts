@@ -2,7 +2,7 @@ import type * as fs from "../include/linux/fs.js";
 import { FMODE_CAN_ODIRECT, LLONG_MAX, loffAdd, type File, type FileOperations, type Inode, type Kiocb } from "../include/linux/fs.js";
 import type { Kernel, Task } from "../include/linux/sched.js";
 import { rlimit } from "../include/linux/sched/signal.js";
-import { EFAULT, EFBIG, EINVAL, ENXIO } from "../include/uapi/errno.js";
+import { EFAULT, EFBIG, EINVAL, ENOMEM, ENOSPC, ENXIO } from "../include/uapi/errno.js";
 import { O_APPEND, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE } from "../include/uapi/fcntl.js";
 import { RLIMIT_FSIZE } from "../include/uapi/resource.js";
 import { SIGXFSZ } from "../include/uapi/signal.js";
@@ -10,13 +10,13 @@ import { newEncodeDev, RAMFS_MAGIC, ST_VALID, TMPFS_MAGIC, type Kstatfs } from "
 import type { Word } from "../include/uapi/word.js";
 import { sendSignal } from "../kernel/signal.js";
 import type { IovIter } from "../include/linux/uio.js";
-import { pageIndex, pageStart, SuperBlock } from "../fs/inode.js";
+import { pageIndex, pageOffset, pageStart, SuperBlock } from "../fs/inode.js";
 
 /**
  * The in-memory filesystem's regular files (mm/shmem.c): tmpfs where the configuration has
  * CONFIG_SHMEM; without it shmem.c builds tmpfs on ramfs's code (fs/ramfs), which differs in
  * what this module decides: O_DIRECT, st_blocks and directory sizes, SEEK_DATA/SEEK_HOLE, and
- * statfs(). tmpfs's size= limit (ENOSPC) is not enforced.
+ * statfs(). tmpfs holds at most its default size= (half the RAM), ramfs the RAM.
  */
 
 const PAGE_SIZE = 4096;
@@ -89,12 +89,43 @@ function shmemWrite(task: Task, file: File, from: IovIter, kiocb: Kiocb | null):
     }
     if (loffAdd(pos, count) > limit) count = Number(limit - BigInt(pos));
   }
-  const data = from.copyFrom(count);
-  if (data.length === 0) return -EFAULT;
-  inode.writeAt(pos, data);
+  const written = performWrite(task.kernel, inode, from, pos, count);
+  if (written <= 0) return written;
   inode.mtime = inode.ctime = task.kernel.sched.now;
-  kiocb!.pos = loffAdd(pos, data.length);
-  return data.length;
+  kiocb!.pos = loffAdd(pos, written);
+  return written;
+}
+
+/**
+ * The pages the filesystem may hold: tmpfs's default size= (half the RAM); ramfs has no
+ * limit of its own, only the machine's RAM.
+ */
+function pageLimit(kernel: Kernel): number {
+  return isShmem(kernel) ? Math.floor(kernel.totalramPages / 2) : kernel.totalramPages;
+}
+
+/**
+ * generic_perform_write(): a page at a time, each page allocated before its bytes are copied
+ * in, so a write holds no more than a page in flight and stops where memory ends: tmpfs past
+ * its size is ENOSPC (shmem_alloc_and_add_folio()), ramfs past the RAM ENOMEM, a short write
+ * when something was written. Then the first byte that faults ends it (EFAULT if it is the first).
+ */
+function performWrite(kernel: Kernel, inode: Inode, from: IovIter, pos: Word, count: number): number {
+  const max = pageLimit(kernel);
+  let done = 0;
+  while (done < count) {
+    const at = loffAdd(pos, done);
+    const n = Math.min(count - done, PAGE_SIZE - pageOffset(at));
+    if (!inode.pages.has(pageIndex(at)) && inode.sb.usedPages >= max) {
+      if (done) break;
+      return isShmem(kernel) ? -ENOSPC : -ENOMEM;
+    }
+    const data = from.copyFrom(n);
+    if (data.length) inode.writeAt(at, data);
+    done += data.length;
+    if (data.length < n) break;
+  }
+  return done || -EFAULT;
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { Task } from "../../include/linux/sched.js";
+import type { Scheduler, Task, TimerHandle } from "../../include/linux/sched.js";
 import { EFAULT, EINVAL } from "../../include/uapi/errno.js";
 import { SI_KERNEL, SIGALRM } from "../../include/uapi/signal.js";
 import { ITIMER_REAL, NSEC_PER_SEC } from "../../include/uapi/time.js";
 import { int, type SyscallHandler, uint, ulong } from "../../include/linux/syscalls.js";
+import type { RealTimer } from "../../include/linux/sched/signal.js";
 import { sendSignal } from "../signal.js";
 
 /** The ITIMER_REAL of a process: its value left and its interval, in nanoseconds. */
@@ -11,17 +12,53 @@ interface Itimer {
   readonly interval: number;
 }
 
-/** get_itimer(): an expired-but-armed timer reads as 1 us left, never 0. */
+/** get_itimer(): an armed timer reads as at least 1 us left, an expired one as 0, with its interval. */
 function getItimerReal(task: Task): Itimer {
   const t = task.signal.realTimer;
   if (!t) return { value: 0, interval: 0 };
-  return { value: Math.max(t.expires - task.kernel.sched.now, 1000), interval: t.interval };
+  return { value: t.queued ? Math.max(t.expires - task.kernel.sched.now, 1000) : 0, interval: t.interval };
 }
 
 /**
- * do_setitimer(ITIMER_REAL): the old timer is cancelled and the new one armed; when it expires
- * the process gets SIGALRM (it_real_fn(): SI_KERNEL) and an interval re-arms it. The timer
- * belongs to the process (signal_struct): a fork child starts without one.
+ * The hrtimer of ITIMER_REAL: when it expires the process gets SIGALRM (it_real_fn():
+ * SI_KERNEL) and nothing more; dequeue_signal() re-arms a periodic one (see RealTimer).
+ */
+class RealItimer implements RealTimer {
+  private handle: TimerHandle | null = null;
+
+  constructor(private readonly sched: Scheduler, private readonly leader: Task, public expires: number, readonly interval: number) {
+    this.start();
+  }
+
+  get queued(): boolean {
+    return this.handle !== null;
+  }
+
+  private start(): void {
+    this.handle = this.sched.addTimer(this.expires, () => {
+      this.handle = null;
+      sendSignal(SIGALRM, this.leader, true, { signo: SIGALRM, code: SI_KERNEL });
+    });
+  }
+
+  /** hrtimer_forward(now, interval) then hrtimer_restart(): the first expiry on the interval's grid after now. */
+  rearm(): void {
+    if (this.handle || this.interval <= 0) return;
+    const now = this.sched.now;
+    if (this.expires <= now) this.expires += (Math.floor((now - this.expires) / this.interval) + 1) * this.interval;
+    this.start();
+  }
+
+  cancel(): void {
+    this.handle?.cancel();
+    this.handle = null;
+  }
+}
+
+/**
+ * do_setitimer(ITIMER_REAL): the old timer is cancelled and the new one armed. The timer
+ * belongs to the process (signal_struct): a fork child starts without one, and the last
+ * thread's exit cancels it.
  */
 function setItimerReal(task: Task, value: number, interval: number): Itimer {
   const signal = task.signal;
@@ -30,16 +67,7 @@ function setItimerReal(task: Task, value: number, interval: number): Itimer {
   signal.realTimer = null;
   if (value <= 0) return old;
   const sched = task.kernel.sched;
-  const leader = task.groupLeader;
-  const arm = (expires: number): void => {
-    const handle = sched.addTimer(expires, () => {
-      signal.realTimer = null;
-      sendSignal(SIGALRM, leader, true, { signo: SIGALRM, code: SI_KERNEL });
-      if (interval > 0) arm(Math.max(expires + interval, sched.now));
-    });
-    signal.realTimer = { expires, interval, cancel: () => handle.cancel() };
-  };
-  arm(sched.now + value);
+  signal.realTimer = new RealItimer(sched, task.groupLeader, sched.now + value, interval);
   return old;
 }
 

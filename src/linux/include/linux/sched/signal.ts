@@ -101,10 +101,21 @@ export class SigPending {
   }
 }
 
-/** ITIMER_REAL of a process: the alarm clock, with its reload interval (nanoseconds). */
+/**
+ * ITIMER_REAL of a process: the alarm clock, with its reload interval (nanoseconds). A
+ * periodic one is not re-armed when it fires but when its SIGALRM is dequeued
+ * (dequeue_signal()'s hrtimer_forward() and hrtimer_restart()): while the signal is ignored,
+ * blocked, or its process is dead, the timer stays expired. probe: an interval of 10 ms with
+ * SIGALRM ignored, or blocked, read back after 55 ms as value 0, interval 0.010000.
+ */
 export interface RealTimer {
+  /** When it expires (scheduler time); while `queued`. */
   readonly expires: number;
   readonly interval: number;
+  /** Armed and not yet expired (hrtimer_is_queued()). */
+  readonly queued: boolean;
+  /** The SIGALRM was dequeued: a periodic timer that expired is forwarded past now and armed again. */
+  readonly rearm: () => void;
   readonly cancel: () => void;
 }
 
