@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { comparisonFormatNames } from "../report/compareformats.js";
 import { reportOptions, reportPaths } from "./reportoptions.js";
-import { UsageError } from "./errors.js";
+import { badInputMessage, UsageError } from "./errors.js";
 
 const program = new Command()
   .name("ltp-run")
@@ -144,8 +144,8 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0 ? 0 : 2;
-  } else if (e instanceof UsageError) {
-    process.stderr.write(`ltp-run: ${e.message}\n`);
+  } else if (badInputMessage(e) !== undefined) {
+    process.stderr.write(`ltp-run: ${badInputMessage(e)}\n`);
     process.exitCode = 2;
   } else {
     process.stderr.write(`ltp-run: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);

@@ -23,7 +23,8 @@ export interface RunInputOptions {
   readonly runRegex?: string;
   readonly skipFile?: string;
   readonly timeout?: number;
-  readonly seed?: number;
+  /** 64 bits. */
+  readonly seed?: bigint;
   readonly testcases?: string;
   readonly shard?: string;
   readonly retries?: number;
@@ -101,7 +102,7 @@ export function planRun(opts: RunInputOptions): RunPlan {
     matrix: shard ? inShard(full, shard) : full, ...(shard ? { shard } : {}),
     execution: {
       parallel: opts.jobs ?? availableParallelism(),
-      runSeed: opts.seed ?? randomInt(2 ** 31),
+      runSeed: opts.seed ?? BigInt(randomInt(2 ** 31)),
       defaultTimeout: opts.timeout ?? DEFAULT_TIMEOUT,
       testcasesDir,
       ...(skip ? { skip } : {}),

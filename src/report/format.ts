@@ -1,5 +1,6 @@
 import type { JobResult } from "./jobresult.js";
 import type { RunMeta } from "./meta.js";
+import type { ConfigPart } from "./summary.js";
 
 /** A run as its reports see it: the jobs that finished, in matrix order, and the run's facts. */
 export interface RunReport {
@@ -29,8 +30,8 @@ export interface ConfigFileFormat {
   readonly scope: "config";
   readonly name: string;
   fileName(config: string): string;
-  /** `run.results` are the jobs of one configuration. */
-  render(run: RunReport): string | Promise<string>;
+  /** One configuration's part of the run. */
+  render(part: ConfigPart, meta: RunMeta): string | Promise<string>;
 }
 
 /** A report format: one file that exports its descriptor, and one entry in REPORT_FORMATS. */

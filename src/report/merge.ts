@@ -1,7 +1,7 @@
 import { EMULATED_RUN_TARGET } from "../targets/spec.js";
 import { readFileSync } from "node:fs";
 import type { JobResult } from "./jobresult.js";
-import { fromJsonResult, type JsonReport } from "./json.js";
+import { fromJsonResult, seedFromJson, type JsonReport } from "./json.js";
 import type { RunMeta } from "./meta.js";
 
 export class MergeError extends Error {
@@ -29,7 +29,7 @@ export function mergeReports(reports: readonly { path: string; report: JsonRepor
   for (const { path, report } of reports.slice(1)) {
     const a = first.report.ltp_run, b = report.ltp_run;
     if (!same(a.runtest, b.runtest)) throw new MergeError(`${path}: another suite (runtest ${b.runtest.join(",")}, not ${a.runtest.join(",")})`);
-    if (a.seed !== b.seed) throw new MergeError(`${path}: another seed (${b.seed}, not ${a.seed}): shards of one run share --seed`);
+    if (seedFromJson(a.seed) !== seedFromJson(b.seed)) throw new MergeError(`${path}: another seed (${b.seed}, not ${a.seed}): shards of one run share --seed`);
     if (!same(a.configs, b.configs)) throw new MergeError(`${path}: other configurations (${b.configs.map((c) => c.name).join(",")})`);
     if (a.matrix_size !== b.matrix_size) throw new MergeError(`${path}: another matrix (${b.matrix_size} jobs, not ${a.matrix_size})`);
   }
@@ -48,7 +48,7 @@ export function mergeReports(reports: readonly { path: string; report: JsonRepor
   return {
     results,
     meta: {
-      runId: `merged-${r0.run_id}`, seed: r0.seed, started, runtest: r0.runtest, version: r0.version,
+      runId: `merged-${r0.run_id}`, seed: seedFromJson(r0.seed), started, runtest: r0.runtest, version: r0.version,
       finished: finishedAll ? new Date(Math.max(...reports.map((r) => Date.parse(r.report.ltp_run.finished!)))) : null,
       target: r0.target ?? EMULATED_RUN_TARGET, configs: r0.configs, interrupted: reports.some((r) => r.report.ltp_run.interrupted), notRun,
       matrixSize: r0.matrix_size, ...(r0.commit ? { commit: r0.commit } : {}),
