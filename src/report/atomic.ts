@@ -11,7 +11,7 @@ export class WriteError extends Error {
 }
 
 /** "no space left on device (ENOSPC)": the system's words for the error, without Node's call and paths. */
-function systemReason(e: unknown): string {
+export function systemReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (!err.code) return String(err.message ?? e);
   const words = /^[A-Z0-9]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message;
@@ -23,12 +23,17 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
 }
 
+/** Why a directory cannot be made: mkdir -p says EEXIST when a part of the path is a file. */
+function mkdirReason(e: NodeJS.ErrnoException, dir: string): string {
+  return e.code === "EEXIST" || e.code === "ENOTDIR" ? `a part of ${dir} is a file, not a directory` : systemReason(e);
+}
+
 /** Creates a directory and its parents; the file system's refusal is a WriteError. */
 export function makeDirectory(path: string): void {
   try {
     mkdirSync(path, { recursive: true });
   } catch (e) {
-    if (isSystemError(e)) throw new WriteError(path, systemReason(e), "create");
+    if (isSystemError(e)) throw new WriteError(path, mkdirReason(e, path), "create");
     throw e;
   }
 }
@@ -51,11 +56,16 @@ export function writeAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    if (isSystemError(e)) throw new WriteError(path, mkdirReason(e, dirname(path)));
+    throw e;
+  }
+  try {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
-    if (isSystemError(e)) throw new WriteError(path, systemReason(e));
+    if (isSystemError(e)) throw new WriteError(path, e.code === "EISDIR" ? "it is a directory (EISDIR)" : systemReason(e));
     throw e;
   }
 }

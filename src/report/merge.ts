@@ -3,19 +3,24 @@ import { readFileSync } from "node:fs";
 import type { JobResult } from "./jobresult.js";
 import { fromJsonResult, seedFromJson, type JsonReport } from "./json.js";
 import type { RunMeta } from "./meta.js";
+import { systemReason } from "./atomic.js";
+import { checkShape, JSON_REPORT } from "./schema.js";
 
 export class MergeError extends Error {
   override name = "MergeError";
 }
 
+/** Reads a JSON report and checks all of it (see schema.ts): a bad one is a MergeError naming the place. */
 export function readReport(path: string): JsonReport {
+  let doc: unknown;
   try {
-    const r = JSON.parse(readFileSync(path, "utf8")) as JsonReport;
-    if (!Array.isArray(r.results) || !r.ltp_run) throw new Error("not an ltp-run JSON report");
-    return r;
+    doc = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new MergeError(`${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new MergeError(`${path}: ${(e as NodeJS.ErrnoException).code ? `cannot read it: ${systemReason(e)}` : (e as Error).message}`);
   }
+  const checked = checkShape(JSON_REPORT, doc);
+  if ("error" in checked) throw new MergeError(`${path}: not an ltp-run JSON report: ${checked.error}`);
+  return checked.value;
 }
 
 /**

@@ -1,0 +1,40 @@
+/*
+ * The command line's numbers, checked as commander parses them: a value out of range is one
+ * line and exit 2 before anything runs.
+ */
+import { totalmem } from "node:os";
+import { UsageError } from "./errors.js";
+
+export function positiveInt(flag: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+}
+
+/**
+ * Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (TimeoutOverflowWarning),
+ * which made every job TBROK the moment it started.
+ */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+export function timeoutArg(v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || n > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (the longest timer Node.js keeps, about 24 days), not ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/** Memory a job's worker thread may come to use: the emulated kernel, the testcase, its processes' memory. */
+const WORKER_MEMORY_MIB = 256;
+
+/** -j: at least 1, and no more worker threads than this machine's memory holds. */
+export function jobsArg(v: string): number {
+  const n = positiveInt("-j")(v);
+  const most = Math.max(1, Math.floor(totalmem() / 2 ** 20 / WORKER_MEMORY_MIB));
+  if (n > most) {
+    throw new UsageError(`-j ${n}: at most ${most} jobs at once on this machine (${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory, ${WORKER_MEMORY_MIB} MiB for each job's worker thread)`);
+  }
+  return n;
+}
