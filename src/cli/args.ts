@@ -21,7 +21,7 @@ const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 export function timeoutArg(v: string): number {
   const n = Number(v);
   if (!(n > 0) || n > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (the longest timer Node.js keeps, about 24 days), not ${JSON.stringify(v)}`);
+    throw new UsageError(`--timeout takes a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS} (the longest timer Node.js keeps, about 24 days), not ${JSON.stringify(v)}`);
   }
   return n;
 }
