@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** A file or directory that could not be written: one line that names it and says why. */
@@ -23,7 +23,19 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
 }
 
-/** Why a directory cannot be made: mkdir -p says EEXIST when a part of the path is a file. */
+/**
+ * mkdir -p, one component at a time so that the error is the file system's own: Node's
+ * recursive mkdirSync says ENOENT on a read-only file system (EROFS), and never returns under
+ * /proc.
+ */
+function makeParents(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return;
+  const parent = dirname(path);
+  if (parent !== path) makeParents(parent);
+  mkdirSync(path);
+}
+
+/** Why a directory cannot be made: mkdir says EEXIST (or ENOTDIR below it) when a part of the path is a file. */
 function mkdirReason(e: NodeJS.ErrnoException, dir: string): string {
   return e.code === "EEXIST" || e.code === "ENOTDIR" ? `a part of ${dir} is a file, not a directory` : systemReason(e);
 }
@@ -31,7 +43,7 @@ function mkdirReason(e: NodeJS.ErrnoException, dir: string): string {
 /** Creates a directory and its parents; the file system's refusal is a WriteError. */
 export function makeDirectory(path: string): void {
   try {
-    mkdirSync(path, { recursive: true });
+    makeParents(path);
   } catch (e) {
     if (isSystemError(e)) throw new WriteError(path, mkdirReason(e, path), "create");
     throw e;
@@ -55,7 +67,7 @@ function removeQuietly(path: string): void {
 export function writeAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParents(dirname(path));
   } catch (e) {
     if (isSystemError(e)) throw new WriteError(path, mkdirReason(e, dirname(path)));
     throw e;
