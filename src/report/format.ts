@@ -1,11 +1,18 @@
 import type { JobResult } from "./jobresult.js";
 import type { RunMeta } from "./meta.js";
-import type { ConfigPart } from "./summary.js";
 
 /** A run as its reports see it: the jobs that finished, in matrix order, and the run's facts. */
 export interface RunReport {
   readonly results: readonly JobResult[];
   readonly meta: RunMeta;
+}
+
+/** One configuration's part of a run: its jobs that finished, in order, and the tags of those without a result. */
+export interface ConfigPart {
+  readonly name: string;
+  readonly arch: string;
+  readonly results: readonly JobResult[];
+  readonly notRun: readonly string[];
 }
 
 /**

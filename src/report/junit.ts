@@ -1,9 +1,9 @@
-import type { RunFileFormat, RunReport } from "./format.js";
+import type { ConfigPart, RunFileFormat, RunReport } from "./format.js";
 import { firstMeaningful, type JobResult } from "./jobresult.js";
 import { junitDocument, JunitSuite } from "./junitbuilder.js";
 import { notRunReason, runState, type RunMeta } from "./meta.js";
 import { TWARN } from "./result.js";
-import { configParts, totals, type ConfigPart } from "./summary.js";
+import { configParts, totals } from "./summary.js";
 
 /** JUnit's timestamp (no zone in its schema), in UTC. */
 function utc(d: Date): string {

@@ -1,9 +1,8 @@
 import { hostname } from "node:os";
-import type { ConfigFileFormat } from "./format.js";
+import type { ConfigFileFormat, ConfigPart } from "./format.js";
 import type { JobResult } from "./jobresult.js";
 import { notRunReason, runState, stateExplanation, type RunMeta } from "./meta.js";
 import { failsRun } from "./status.js";
-import type { ConfigPart } from "./summary.js";
 
 /** ltp-pan's Result column: kirk's status word in capitals (PASS, BROK, CONF; FLAKY, XFAIL, XPASS). */
 function resultColumn(r: JobResult): string {

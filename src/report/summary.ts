@@ -1,5 +1,5 @@
 import type { JobResult } from "./jobresult.js";
-import type { RunReport } from "./format.js";
+import type { ConfigPart, RunReport } from "./format.js";
 import type { JobStatus } from "./status.js";
 
 /** Totals of one configuration (or of the whole run). */
@@ -38,14 +38,6 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 /** Results grouped by config, in the order the configs first appear. */
 export function byConfig(results: readonly JobResult[]): Map<string, JobResult[]> {
   return groupBy(results, (r) => r.config);
-}
-
-/** One configuration's part of a run: its jobs that finished, in order, and the tags of those without a result. */
-export interface ConfigPart {
-  readonly name: string;
-  readonly arch: string;
-  readonly results: readonly JobResult[];
-  readonly notRun: readonly string[];
 }
 
 /**

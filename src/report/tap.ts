@@ -1,9 +1,9 @@
-import type { RunFileFormat, RunReport } from "./format.js";
+import type { ConfigPart, RunFileFormat, RunReport } from "./format.js";
 import { firstMeaningful, type JobResult } from "./jobresult.js";
 import { TCONF, TWARN } from "./result.js";
 import { failsRun, testResultName } from "./status.js";
 import { notRunReason, runState, stateExplanation } from "./meta.js";
-import { configParts, totals, type ConfigPart } from "./summary.js";
+import { configParts, totals } from "./summary.js";
 
 /*
  * TAP version 14 (testanything.org/tap-version-14-specification.html): one subtest per
