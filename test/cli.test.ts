@@ -131,7 +131,7 @@ t.test("every bad input: one line, exit 2, before any job runs", async (t) => {
     ["--expect DIR", ["-f", "kcmp", "--expect", "adir"], /^ltp-run: expectations file adir: cannot read it: .*EISDIR/],
     ["--timeout past Node's longest timer", ["-f", "kcmp", "--timeout", "2147484"], /^ltp-run: --timeout takes a positive number of seconds, at most 2147483 /],
     ["--seed past 64 bits", ["-f", "kcmp", "--seed", "18446744073709551616"], /^ltp-run: --seed takes a whole number from 0 to 18446744073709551615/],
-    ["-j past what memory holds", ["-f", "kcmp", "-j", "100000"], /^ltp-run: -j 100000: at most \d+ jobs at once on this machine \(\d+\.\d GiB of memory, 256 MiB for each job's worker thread\)/],
+    ["-j past what memory holds", ["-f", "kcmp", "-j", "100000"], /^ltp-run: -j 100000: at most \d+ jobs at once on this machine \(4 per CPU, \d+ CPUs\)/],
     ["-s matching nothing", ["-f", "kcmp", "-s", "^nosuch"], /^ltp-run: -s \^nosuch matches no tag of kcmp/],
     ["a tag given twice", ["-f", "dup-runtest"], /^ltp-run: dup-runtest:3: tag kcmp01 is already at dup-runtest:1/],
     ["a runtest file given twice", ["-f", "kcmp,kcmp"], /^ltp-run: -f: kcmp is given twice/],

@@ -2,7 +2,7 @@
  * The command line's numbers, checked as commander parses them: a value out of range is one
  * line and exit 2 before anything runs.
  */
-import { totalmem } from "node:os";
+import { parallelismError } from "../runner/parallelism.js";
 import { UsageError } from "./errors.js";
 
 export function positiveInt(flag: string) {
@@ -26,15 +26,10 @@ export function timeoutArg(v: string): number {
   return n;
 }
 
-/** Memory a job's worker thread may come to use: the emulated kernel, the testcase, its processes' memory. */
-const WORKER_MEMORY_MIB = 256;
-
-/** -j: at least 1, and no more worker threads than this machine's memory holds. */
+/** -j: at least 1, and no more than the machine runs at once (runner/parallelism.ts says why). */
 export function jobsArg(v: string): number {
   const n = positiveInt("-j")(v);
-  const most = Math.max(1, Math.floor(totalmem() / 2 ** 20 / WORKER_MEMORY_MIB));
-  if (n > most) {
-    throw new UsageError(`-j ${n}: at most ${most} jobs at once on this machine (${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory, ${WORKER_MEMORY_MIB} MiB for each job's worker thread)`);
-  }
+  const error = parallelismError(n);
+  if (error) throw new UsageError(error);
   return n;
 }
