@@ -21,7 +21,7 @@ async function perJob(target: TargetSpec, config: string): Promise<number> {
   const text = Array.from({ length: JOBS }, (_, i) => `bench_trivial01_${i} bench_trivial01`).join("\n");
   const matrix = jobMatrix(parseRuntest(text, "bench"), loadConfigs(config), target);
   const t0 = performance.now();
-  const run = await execute(matrix, { parallel: 1, runSeed: 1, defaultTimeout: 60, testcasesDir: TESTCASES });
+  const run = await execute(matrix, { parallel: 1, runSeed: 1n, defaultTimeout: 60, testcasesDir: TESTCASES });
   const wall = performance.now() - t0;
   const bad = run.results.filter((r) => !r || r.status !== "pass");
   if (bad.length) throw new Error(`bench suite on ${target.kind}: ${bad.length} jobs did not pass`);

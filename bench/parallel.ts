@@ -19,7 +19,7 @@ async function timeSuite(command: string, jobs: number, parallel: number): Promi
   writeFileSync(join(dir, "runtest"), text);
   const matrix = jobMatrix(parseRuntest(text, "bench"), loadConfigs("defconfig"));
   const t0 = performance.now();
-  const run = await execute(matrix, { parallel, runSeed: 1, defaultTimeout: 120, testcasesDir: TESTCASES });
+  const run = await execute(matrix, { parallel, runSeed: 1n, defaultTimeout: 120, testcasesDir: TESTCASES });
   const wall = performance.now() - t0;
   const bad = run.results.filter((r) => !r || r.status !== "pass");
   if (bad.length) throw new Error(`bench suite ${command}: ${bad.length} jobs did not pass`);

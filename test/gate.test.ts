@@ -1,6 +1,6 @@
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
@@ -63,6 +63,34 @@ t.test("--update-baseline and baseline save write the baseline", async (t) => {
   t.equal(ltpRun(["baseline", "save", "b.json", "c.json"], cwd).code, 0);
   t.equal(stable(join(cwd, "c.json")), stable(join(cwd, "b.json")));
   t.equal(ltpRun(["-f", "kcmp", "--baseline", "missing.json"], cwd).code, 2, "a missing baseline is bad input");
+});
+
+t.test("a baseline or expectations file with the right keys but wrong rows: one line, exit 2, before any job", async (t) => {
+  const cwd = dir();
+  t.equal(ltpRun(["-f", "kcmp", "--config", "minimal", "--json", "good.json"], cwd).code, 0);
+  const good = JSON.parse(readFileSync(join(cwd, "good.json"), "utf8"));
+  const broken: [string, (r: any) => void, RegExp][] = [
+    ["a row of other keys", (r) => { r.results = [{ name: "kcmp01", result: "pass" }]; }, /results\[0\]\.test_fqn: Invalid input: expected string, received undefined/],
+    ["a log that is no text", (r) => { r.results[1].test.log = 5; }, /results\[1\]\.test\.log: Invalid input: expected string, received number/],
+    ["an unknown status", (r) => { r.results[2].status = "ok"; }, /results\[2\]\.status: Invalid option: expected one of "pass"\|"fail".*/],
+    ["a seed past 64 bits", (r) => { r.ltp_run.seed = "18446744073709551616"; }, /ltp_run\.seed: expected a seed of at most 64 bits/],
+  ];
+  for (const [what, change, re] of broken) {
+    const report = structuredClone(good);
+    change(report);
+    writeFileSync(join(cwd, "bad.json"), JSON.stringify(report));
+    for (const args of [["-f", "kcmp", "--baseline", "bad.json"], ["compare", "good.json", "bad.json"], ["merge", "bad.json", "-o", "m.json"]]) {
+      const r = ltpRun(args, cwd);
+      t.equal(r.code, 2, `${what}: ${args[0]}: exit 2`);
+      t.match(r.err, new RegExp(`^ltp-run: bad\\.json: not an ltp-run JSON report: ${re.source}\n$`), `${what}: ${args[0]}: one line naming the place`);
+      t.equal(r.out, "", `${what}: ${args[0]}: no job ran`);
+    }
+  }
+  writeFileSync(join(cwd, "expect.json"), JSON.stringify({ expectations: [{ test: "kcmp01", config: "minimal", case: "two", reason: "r" }] }));
+  const e = ltpRun(["-f", "kcmp", "--expect", "expect.json"], cwd);
+  t.equal(e.code, 2);
+  t.match(e.err, /^ltp-run: expectations file expect\.json: expectations\[0\]\.case: Invalid input: expected number, received string\n$/);
+  t.equal(e.out, "");
 });
 
 t.test("per-case comparison: a case that newly fails is a regression", async (t) => {
@@ -162,5 +190,16 @@ t.test("shards: 1/3, 2/3 and 3/3 merged are the unsharded run", async (t) => {
   t.equal(bad.code, 2);
   t.match(bad.err, "another seed");
   t.equal(ltpRun(["merge", "s1.json", "s1.json", "-o", "x.json"], cwd).code, 2, "a job in two reports");
+  mkdirSync(join(cwd, "adir"));
+  const toDir = ltpRun(["merge", "s1.json", "s2.json", "s3.json", "-o", "adir"], cwd);
+  t.equal(toDir.code, 2, "merge -o DIR");
+  t.equal(toDir.err, "ltp-run: cannot write adir: it is a directory (EISDIR)\n");
+
+  // Shards in CI without --seed share the pipeline's run id as their seed.
+  const ci = { GITHUB_RUN_ID: "31415926535" };
+  for (const i of [1, 2]) t.equal(ltpRun(["-f", "kcmp", "--config", "all", "--shard", `${i}/2`, "--json", `ci${i}.json`], cwd, ci).code, 0);
+  const merged = ltpRun(["merge", "ci1.json", "ci2.json", "-o", "ci.json"], cwd);
+  t.equal(merged.code, 0, merged.err);
+  t.equal(JSON.parse(readFileSync(join(cwd, "ci.json"), "utf8")).ltp_run.seed, 31415926535);
   t.equal(ltpRun([...args, "--shard", "4/3"], cwd).code, 2);
 });

@@ -2,6 +2,10 @@ import t from "tap";
 import { Parser } from "tap-parser";
 import { tapReport } from "../dist/src/report/tap.js";
 import { jsonReport } from "../dist/src/report/json.js";
+import { junitXml } from "../dist/src/report/junit.js";
+import { ltpLog } from "../dist/src/report/ltplog.js";
+import { configParts } from "../dist/src/report/summary.js";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 
 // dist has no declarations: the shapes of src/report/jobresult.ts's JobResult and src/report/meta.ts's RunMeta.
 type Counts = { passed: number; failed: number; broken: number; skipped: number; warnings: number };
@@ -13,7 +17,7 @@ interface JobResult {
   lines: Line[]; log: string[]; duration: number; tconf: { category: string; reason: string }[]; startedAt: Date;
 }
 interface RunMeta {
-  runId: string; seed: number; started: Date; finished: Date | null;
+  runId: string; seed: bigint; started: Date; finished: Date | null;
   configs: { name: string; arch: string; fingerprint: string }[]; runtest: string[];
   interrupted: boolean; notRun: { tag: string; config: string }[]; version: string; matrixSize: number;
   target: { kind: string; text: string; kernel: string };
@@ -96,7 +100,7 @@ const pass2 = job({ tag: "kcmp01", config: "riscv64", status: "pass", lines: [{ 
 
 const results: JobResult[] = [pass, fail, conf, brok, warn, pass2, noEntry, plainConf, ctrl];
 const meta: RunMeta = {
-  runId: "20250102-030405", seed: 7,
+  runId: "20250102-030405", seed: 7n,
   started: new Date("2025-01-02T03:04:05Z"), finished: new Date("2025-01-02T03:04:09Z"),
   configs: [{ name: "minimal", arch: "x86_64", fingerprint: "sha256:aa" }, { name: "riscv64", arch: "riscv64", fingerprint: "sha256:bb" }],
   runtest: ["syscalls"], interrupted: true,
@@ -131,7 +135,7 @@ function parseTap(tap: string) {
 }
 
 t.test("TAP 14: parses strictly, one subtest per config, YAML diagnostics", async (t) => {
-  const tap = tapReport(results, meta);
+  const tap = tapReport({ results, meta });
   t.ok(tap.startsWith("TAP version 14\n1..2\n"), "version line, then the plan");
   t.notMatch(tap, /\n {4}TAP version/, "no version line in the child streams");
   const { final, children, errors } = parseTap(tap);
@@ -139,7 +143,7 @@ t.test("TAP 14: parses strictly, one subtest per config, YAML diagnostics", asyn
   t.ok(final, "complete");
   t.equal(final.count, 2);
   t.equal(final.plan.end, 2);
-  t.equal(final.fail, 2, "both configs have a failing job");
+  t.equal(final.fail, 2, "both configs have a failing job (riscv64: a job that did not run)");
   t.same(final.failures.map((f) => f.name), ["minimal (x86_64)", "riscv64 (riscv64)"], "no parse errors among the failures");
   t.same(children.map((c) => c.name), ["minimal (x86_64)", "riscv64 (riscv64)"]);
 
@@ -149,9 +153,9 @@ t.test("TAP 14: parses strictly, one subtest per config, YAML diagnostics", asyn
   t.equal(min.complete.skip, 1);
   t.same(min.complete.failures.map((f) => f.name), ["kcmp02", "brok01"], "only the TFAIL and TBROK jobs fail");
   t.equal(rv.complete.count, 5);
-  t.equal(rv.complete.fail, 1);
-  t.equal(rv.complete.skip, 3, "two TCONF jobs and the job that did not run");
-  t.same(rv.complete.failures.map((f) => f.name), ["ctrl01"]);
+  t.equal(rv.complete.fail, 2);
+  t.equal(rv.complete.skip, 2, "two TCONF jobs");
+  t.same(rv.complete.failures.map((f) => f.name), ["ctrl01", "kcmp02"], "the job that did not run fails the stream");
 
   const byName = (p: Parsed, name: string) => p.asserts.find((a) => a.name === name)!;
   const f = byName(min, "kcmp02");
@@ -173,13 +177,13 @@ t.test("TAP 14: parses strictly, one subtest per config, YAML diagnostics", asyn
   t.equal(byName(min, "kcmp03").skip, `not-configured: ${confReason}`, "# and \\ in the SKIP reason round-trip");
   t.equal(byName(rv, "fork01").skip, "no-entry: fork() has no entry in riscv64's table");
   t.equal(byName(rv, "conf02").skip, "needs root", "without a category: the first TCONF line");
-  t.equal(byName(rv, "kcmp02").skip, "not run (interrupted)");
-  t.match(tap, /\n# total: 10 jobs: 3 passed, 2 failed, 1 broken, 3 skipped, 1 not run\n/);
+  t.same(byName(rv, "kcmp02").diag, { status: "not run", reason: "interrupted" });
+  t.match(tap, /\n# total: 10 jobs: 3 passed, 2 failed, 1 broken, 3 skipped, 1 not run\n# run interrupted: SIGINT or SIGTERM stopped it before every job ran\n/);
 });
 
 t.test("TAP: a clean run is ok; descriptions escape # and \\", async (t) => {
   const tag = job({ tag: "we#ird\\tag", config: "minimal", status: "pass" });
-  const tap = tapReport([pass, tag], { ...meta, configs: [meta.configs[0]!], notRun: [], interrupted: false });
+  const tap = tapReport({ results: [pass, tag], meta: { ...meta, configs: [meta.configs[0]!], notRun: [], interrupted: false } });
   t.match(tap, "ok 2 - we\\#ird\\\\tag\n");
   const { final, children, errors } = parseTap(tap);
   t.same(errors, []);
@@ -226,7 +230,7 @@ t.test("JSON: kirk's schema plus ltp-run's keys", async (t) => {
   t.match(report.environment, { kernel: "Linux 6.12 (emulated, configs minimal, riscv64)", arch: "x86_64, riscv64", cpu: "Test CPU", RAM: "1024 kB" });
   t.same(report.ltp_run, {
     version: "0.1.0", run_id: "20250102-030405", seed: 7,
-    started: "2025-01-02T03:04:05.000Z", finished: "2025-01-02T03:04:09.000Z", interrupted: true,
+    started: "2025-01-02T03:04:05.000Z", finished: "2025-01-02T03:04:09.000Z", interrupted: true, state: "interrupted",
     configs: meta.configs, runtest: ["syscalls"], not_run: [{ tag: "kcmp02", config: "riscv64" }], host, matrix_size: 10,
     target: meta.target,
   });
@@ -236,5 +240,93 @@ t.test("JSON: kirk's schema plus ltp-run's keys", async (t) => {
   const one = jsonReport([pass], { ...meta, configs: [meta.configs[0]!], finished: null }) as Record<string, any>;
   t.equal(one.environment.kernel, "Linux 6.12 (emulated, config minimal)");
   t.equal(one.ltp_run.finished, null);
+  t.equal(one.ltp_run.state, "incomplete", "a report written while the run goes says so");
   t.match(one.environment.RAM, /^\d+ kB$/, "this machine's memory, as kirk writes it");
+});
+
+/** What XML 1.0 can carry (its Char production); anything else the writer shows as a \uXXXX escape. */
+function xmlCarried(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+    if (pair) {
+      out += text.slice(i, i + 2);
+      i++;
+    } else if (c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)) {
+      out += text[i];
+    } else {
+      out += `\\u${c.toString(16).padStart(4, "0")}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * XML 1.0's rules that fast-xml-parser's validator does not check: every character allowed,
+ * no "]]>" in character data (it may stand in a CDATA section or an attribute value).
+ */
+function strictXmlProblems(xml: string): string[] {
+  const problems: string[] = [];
+  if (xmlCarried(xml) !== xml) problems.push("a character XML 1.0 does not allow");
+  if (xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").replace(/="[^"]*"/g, "").includes("]]>")) problems.push("]]> outside a CDATA section");
+  return problems;
+}
+
+t.test("JUnit XML: any text survives, every ]]>, control character and unpaired surrogate", async (t) => {
+  const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join("") + "\x7f";
+  const nasty = [
+    "a]]>b]]>c", "]]]]>>]]>]]", "]]", controls, "cr\r\nlf\rcr", "lone high \ud800, lone low \udc00, a pair \ud83d\ude00",
+    "\ufffe\uffff", "& < > \" ' <![CDATA[ not a section", "]]\x07>", "ends with ]",
+  ];
+  const message = nasty.join(" | ");
+  const r = job({ tag: "nasty01", config: "minimal", status: "fail", exitCode: 1, lines: [{ type: T.FAIL, message }], log: nasty });
+  const xml = junitXml({ results: [r], meta: { ...meta, notRun: [] } });
+  t.same(strictXmlProblems(xml), [], "well-formed by XML 1.0's character and CDATA rules");
+  t.equal(XMLValidator.validate(xml), true);
+  const doc = new XMLParser({ ignoreAttributes: false, trimValues: false, parseTagValue: false, parseAttributeValue: false, htmlEntities: true }).parse(xml);
+  const tc = doc.testsuites.testsuite.testcase;
+  const log = nasty.join("\n");
+  t.equal(tc["system-out"], xmlCarried(log), "the output comes back as written, with what XML cannot carry escaped");
+  t.equal(tc.failure["#text"], xmlCarried(log));
+  t.equal(tc.failure["@_message"], xmlCarried(message), "attributes keep tabs, line breaks and quotes");
+  t.match(tc["system-out"], "a]]>b]]>c\n]]]]>>]]>]]\n", "every ]]>, not only the first");
+  t.match(tc["system-out"], "\\u0000\\u0001", "control characters are shown, not dropped");
+  t.match(tc["system-out"], "lone high \\ud800, lone low \\udc00, a pair \ud83d\ude00");
+  t.match(tc["system-out"], "]]\\u0007>", "removing a character never makes a ]]>");
+});
+
+t.test("JUnit, TAP and the log list the jobs without a result, and say a run that did not finish is incomplete", async (t) => {
+  const interrupted = { results, meta };
+  const xml = junitXml(interrupted);
+  t.same(strictXmlProblems(xml), []);
+  const parse = (x: string) => new XMLParser({ ignoreAttributes: false, isArray: (n) => ["testsuite", "testcase", "property"].includes(n) }).parse(x);
+  const rv = parse(xml).testsuites.testsuite[1];
+  const notRun = rv.testcase.find((c: { "@_name": string }) => c["@_name"] === "kcmp02");
+  t.match(notRun.error, { "@_message": "not run: interrupted", "@_type": "not-run" }, "JUnit: an error");
+  t.equal(rv["@_errors"], "1");
+  t.equal(rv["@_tests"], "5", "the suite counts the job");
+  const state = (suite: { properties: { property: Record<string, string>[] } }) => suite.properties.property.find((p) => p["@_name"] === "ltp-run.state")?.["@_value"];
+  t.equal(state(rv), "interrupted");
+
+  const rvPart = configParts(interrupted).find((p: { name: string }) => p.name === "riscv64");
+  const log = ltpLog(rvPart, meta);
+  t.match(log, /\nkcmp02\s+NOTRUN\s+-\n/, "the log: a row for it");
+  t.match(log, "\nTotal Tests: 4\n");
+  t.match(log, "\nPlanned Tests: 5\nNot Run Tests: 1 (interrupted)\nRun State: interrupted (SIGINT or SIGTERM stopped it before every job ran)\n");
+
+  // What a run killed mid-way leaves: the last reports written while it went.
+  const running = { ...meta, finished: null, interrupted: false };
+  const killed = { results: [pass], meta: { ...running, notRun: [{ tag: "kcmp02", config: "minimal" }, { tag: "kcmp01", config: "riscv64" }] } };
+  const kx = parse(junitXml(killed));
+  t.same(kx.testsuites.testsuite.map(state), ["incomplete", "incomplete"]);
+  t.same(kx.testsuites.testsuite[1].testcase[0].error["@_message"], "not run: the run did not finish");
+  const tap = tapReport(killed);
+  const { final, errors } = parseTap(tap);
+  t.same(errors, []);
+  t.equal(final.ok, false, "TAP: a run that did not finish does not pass");
+  t.match(tap, "\n# run incomplete: it is still running, or it was killed\n");
+  const minimal = ltpLog(configParts(killed)[0], killed.meta);
+  t.match(minimal, "\nPlanned Tests: 2\nNot Run Tests: 1 (the run did not finish)\nRun State: incomplete (it is still running, or it was killed)\n");
+  t.equal((jsonReport(killed.results, killed.meta, host) as Record<string, any>).ltp_run.state, "incomplete");
 });

@@ -196,7 +196,8 @@ t.test("SIGINT mid-run: reports hold every finished job, the rest is not run, ex
   t.equal(json.ltp_run.not_run.length, 12 - finished, "the rest is listed as not run");
   const xml = readFileSync(join(cwd, "j.xml"), "utf8");
   t.equal(XMLValidator.validate(xml), true, "the JUnit file is complete XML");
-  t.equal((xml.match(/<testcase /g) ?? []).length, finished);
+  t.equal((xml.match(/<testcase /g) ?? []).length, 12, "every job, those not run too");
+  t.equal((xml.match(/<error message="not run: interrupted"/g) ?? []).length, 12 - finished);
   t.match(out, /jobs not run \(interrupted\)/);
 });
 

@@ -2,22 +2,23 @@
  * `ltp-run diff`: every job of the runtest files on the target under test (the emulated
  * kernel booted with the running kernel's own .config, or an emulator's command line) and on
  * this machine's real kernel, compared job by job. Exit 0 when every divergence is explained
- * by the --expect file, 1 otherwise, 130 when interrupted.
+ * by the --expect file, 1 otherwise, 2 when a report could not be written, 130 when interrupted.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../report/atomic.js";
+import { TrackedWrites } from "../report/atomic.js";
 import { divergenceTable, explain, jobDivergences, type Divergence } from "../report/diff.js";
 import { readExpectations, type Expectation } from "../report/expectations.js";
 import type { JobResult } from "../report/jobresult.js";
-import { jsonReport, jsonText } from "../report/json.js";
+import { jsonReport, jsonText, seedJson } from "../report/json.js";
 import { ConsoleProgress } from "../report/progress.js";
 import { execute } from "../runner/execute.js";
 import type { Job } from "../runner/job.js";
 import { targetName, targetText } from "../targets/spec.js";
-import { checkedInput, UsageError } from "./errors.js";
+import { checkedInput, printWriteFailures, UsageError } from "./errors.js";
 import { interruptible } from "./interrupt.js";
 import { planRun, planWarnings, type RunInputOptions, type RunPlan } from "./plan.js";
 import { RunRecord } from "./record.js";
+import { makeRunDirectory } from "./rundir.js";
 
 export interface DiffOptions extends Omit<RunInputOptions, "shard" | "retries"> {
   readonly resultsDir: string;
@@ -65,6 +66,7 @@ export async function diffCommand(opts: DiffOptions): Promise<number> {
   out.write(`ltp-run diff: ${side.entries.length} testcases on ${targetText(side.target)} (config ${side.configs.map((c) => c.config.name).join(", ")}) against ${refName}, -j ${side.execution.parallel}, seed ${side.execution.runSeed}\n`);
 
   const records = [new RunRecord(side, () => []), new RunRecord(reference, () => [])];
+  const dir = makeRunDirectory(opts.resultsDir, records[0]!.runId);
   const n = side.matrix.length;
   const progress = new ConsoleProgress(2 * n, out);
   const { results, interrupted } = await interruptible((interruption) => execute(bothMatrices(side, reference), {
@@ -84,16 +86,17 @@ export async function diffCommand(opts: DiffOptions): Promise<number> {
   const compared = results.slice(0, n).filter((r, i) => r && results[n + i]).length;
   out.write(`${compared} jobs compared: ${rows.length} divergences (${rows.length - unexplained} explained, ${unexplained} unexplained)${interrupted ? ", interrupted" : ""}\n`);
 
-  const dir = join(opts.resultsDir, records[0]!.runId);
   const [a, b] = records.map((r) => r.finish(interrupted));
   const doc = {
-    target: { ...a!.meta.target }, reference: { ...b!.meta.target }, seed: side.execution.runSeed, jobs_compared: compared,
+    target: { ...a!.meta.target }, reference: { ...b!.meta.target }, seed: seedJson(side.execution.runSeed), jobs_compared: compared,
     interrupted, divergences: rows, unexplained, stale_expectations: stale,
   };
-  writeAtomic(join(dir, `results-${sideName}.json`), jsonText(jsonReport(a!.results, a!.meta)));
-  writeAtomic(join(dir, `results-${refName}.json`), jsonText(jsonReport(b!.results, b!.meta)));
-  writeAtomic(join(dir, "diff.json"), JSON.stringify(doc, null, 2) + "\n");
-  if (opts.json) writeAtomic(opts.json, JSON.stringify(doc, null, 2) + "\n");
+  const files = new TrackedWrites();
+  files.put(join(dir, `results-${sideName}.json`), jsonText(jsonReport(a!.results, a!.meta)));
+  files.put(join(dir, `results-${refName}.json`), jsonText(jsonReport(b!.results, b!.meta)));
+  files.put(join(dir, "diff.json"), JSON.stringify(doc, null, 2) + "\n");
+  if (opts.json) files.put(opts.json, JSON.stringify(doc, null, 2) + "\n");
   out.write(`results: ${dir}\n`);
-  return interrupted ? 130 : unexplained ? 1 : 0;
+  const unwritten = printWriteFailures(files.failures());
+  return interrupted ? 130 : unexplained ? 1 : unwritten ? 2 : 0;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { writeAtomic } from "../report/atomic.js";
+import type { TrackedWrites } from "../report/atomic.js";
 import { compareReports, jobKey } from "../report/compare.js";
 import { compareText } from "../report/compareformats.js";
 import { ExpectationSet, readExpectations, type Expectation } from "../report/expectations.js";
@@ -66,14 +66,16 @@ export class RunGate {
     return this.expectations.stale();
   }
 
-  /** Whether the finished run fails; with a baseline, what changed is written to `out`. */
-  fails(run: RunReport, out: NodeJS.WritableStream): boolean {
+  /**
+   * Whether the finished run fails; with a baseline, what changed is written to `out`, and
+   * --update-baseline writes the new one through `files` (which keeps a failure to write it).
+   */
+  fails(run: RunReport, out: NodeJS.WritableStream, files: Pick<TrackedWrites, "put">): boolean {
     const path = this.opts.baseline;
     if (!path) return this.anyFailure(run);
     const current = jsonReport(run.results, run.meta);
     const failing = this.baseline ? this.regressed(this.baseline, run, current, path, out) : this.anyFailure(run);
-    if (this.opts.updateBaseline && !run.meta.interrupted) {
-      writeAtomic(path, jsonText(current));
+    if (this.opts.updateBaseline && !run.meta.interrupted && files.put(path, jsonText(current))) {
       out.write(`baseline ${path} updated with this run\n`);
     }
     return failing;

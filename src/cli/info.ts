@@ -1,8 +1,9 @@
 import { loadConfig, shippedConfigs } from "../runner/configs.js";
 import { readRuntests } from "../runner/runtest.js";
-import { loadTestcase, testcaseIndex, defaultTestcasesDir } from "../runner/testcases.js";
+import { loadTestcase, defaultTestcasesDir } from "../runner/testcases.js";
 import { KCONFIG_SYMBOLS } from "../linux/kconfig/symbols.js";
 import { asUsageError } from "./errors.js";
+import { knownTestcases } from "./plan.js";
 
 /** `ltp-run list`: the testcases of runtest files with what each declares it needs. */
 export async function listCommand(opts: { runtest: string; testcases?: string; json?: boolean }): Promise<number> {
@@ -13,13 +14,21 @@ export async function listCommand(opts: { runtest: string; testcases?: string; j
     asUsageError(e);
   }
   const dir = opts.testcases ?? defaultTestcasesDir();
+  const known = knownTestcases(dir);
   const rows = [];
   for (const e of entries) {
-    if (!testcaseIndex(dir).has(e.command)) {
+    if (!known.has(e.command)) {
       rows.push({ tag: e.tag, command: [e.command, ...e.args].join(" "), error: "no such testcase" });
       continue;
     }
-    const t = await loadTestcase(e.command, dir);
+    let t;
+    try {
+      t = await loadTestcase(e.command, dir);
+    } catch (err) {
+      // As a run reports it (TBROK), a testcase that fails to load is a row of its own here.
+      rows.push({ tag: e.tag, command: [e.command, ...e.args].join(" "), error: `cannot load the testcase: ${(err as Error).message.split("\n")[0]}` });
+      continue;
+    }
     rows.push({
       tag: e.tag, command: [e.command, ...e.args].join(" "),
       ...(t.tcnt ? { tcnt: t.tcnt } : {}),

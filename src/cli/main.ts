@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { comparisonFormatNames } from "../report/compareformats.js";
 import { reportOptions, reportPaths } from "./reportoptions.js";
-import { UsageError } from "./errors.js";
+import { jobsArg, positiveInt, timeoutArg } from "./args.js";
+import { badInputMessage } from "./errors.js";
+import { parseSeed } from "./seed.js";
 
 const program = new Command()
   .name("ltp-run")
@@ -10,29 +12,11 @@ const program = new Command()
   .configureOutput({ outputError: (str, write) => write(str.split("\n")[0]! + "\n") })
   .showSuggestionAfterError(false);
 
-function positiveInt(flag: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not ${JSON.stringify(v)}`);
-    return Number(v);
-  };
-}
-
-function timeoutArg(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new UsageError(`--timeout takes a positive number of seconds, not ${JSON.stringify(v)}`);
-  return n;
-}
-
-function seedArg(v: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`--seed takes a non-negative integer, not ${JSON.stringify(v)}`);
-  return Number(v) >>> 0;
-}
-
 /** What a run and a diff both take: which jobs, how many at once, how long each may take. */
 function jobOptions(command: Command): Command {
   return command
     .option("-f, --runtest <files>", "runtest files, comma-separated: names in runtest/ or paths", "syscalls")
-    .addOption(new Option("-j, --jobs <n>", "jobs run in parallel, each in a worker thread (default: the number of cores)").argParser(positiveInt("-j")))
+    .addOption(new Option("-j, --jobs <n>", "jobs run in parallel, each in a worker thread (default: the number of cores)").argParser(jobsArg))
     .option("-s, --run-regex <regex>", "run only the testcases whose tag matches")
     .option("-S, --skip-file <file>", "skip the testcases this file lists (whole tags, one per line, # comments)")
     .addOption(new Option("--timeout <seconds>", "seconds a testcase may take unless it sets its own .timeout (default 30)").argParser(timeoutArg))
@@ -47,7 +31,7 @@ const run = jobOptions(program
   .option("-t, --target <target>", "what runs the testcases: emulated (the default), host (this machine's kernel), or an emulator's command line with {agent}: 'qemu-x86_64 {agent}'");
 for (const option of reportOptions()) run.addOption(option);
 run
-  .addOption(new Option("--seed <n>", "the run's seed (default: random)").argParser(seedArg))
+  .addOption(new Option("--seed <n>", "the run's seed, up to 64 bits (default: random; with --shard, the CI's run id)").argParser((v) => parseSeed(v)))
   .option("--baseline <file>", "compare with an earlier run's JSON report: exit 1 on a regression only")
   .option("--update-baseline", "then write this run as the baseline (atomically)")
   .option("--expect <file>", "known failures (JSON): listed failures are XFAIL, listed passes XPASS")
@@ -65,7 +49,7 @@ jobOptions(program
   .description("run every job on a target and on this machine's kernel, and show where they part ways: exit 1 on a divergence the --expect file does not explain"))
   .option("-t, --target <target>", "the target under test: emulated (the default, booted with the running kernel's config) or an emulator's command line with {agent}")
   .option("-c, --config <config>", "the configuration of the target under test (default: host, the running kernel's)")
-  .addOption(new Option("--seed <n>", "the seed of both sides (default: random)").argParser(seedArg))
+  .addOption(new Option("--seed <n>", "the seed of both sides, up to 64 bits (default: random)").argParser((v) => parseSeed(v)))
   .option("--expect <file>", "divergences known and explained (the expectations format: test, config, case, reason)")
   .option("--json <path>", "also write the divergences as JSON here")
   .option("--omit-syscall <names>", "link the emulated kernel without these syscalls' handlers: a deliberately broken kernel, to see the diff catch it")
@@ -139,13 +123,23 @@ merge.action(async (paths: string[], opts) => {
   process.exitCode = await mergeCommand(paths, { output: opts.output, reports: reportPaths(opts) });
 });
 
+/*
+ * A reader that goes away (`ltp-run ... | head`) closes the pipe: what a person would have read
+ * is lost, but the run goes on to its reports and its exit code instead of dying of EPIPE.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+  });
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0 ? 0 : 2;
-  } else if (e instanceof UsageError) {
-    process.stderr.write(`ltp-run: ${e.message}\n`);
+  } else if (badInputMessage(e) !== undefined) {
+    process.stderr.write(`ltp-run: ${badInputMessage(e)}\n`);
     process.exitCode = 2;
   } else {
     process.stderr.write(`ltp-run: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);

@@ -11,6 +11,7 @@ import { defaultTestcasesDir, testcaseIndex } from "../runner/testcases.js";
 import { checkTarget } from "../targets/check.js";
 import { parseTarget, runsOnHostKernel, targetText, type TargetSpec } from "../targets/spec.js";
 import { checkedInput, UsageError } from "./errors.js";
+import { shardSeed } from "./seed.js";
 
 /** What the command line says about which jobs run, and how. */
 export interface RunInputOptions {
@@ -23,7 +24,8 @@ export interface RunInputOptions {
   readonly runRegex?: string;
   readonly skipFile?: string;
   readonly timeout?: number;
-  readonly seed?: number;
+  /** 64 bits. */
+  readonly seed?: bigint;
   readonly testcases?: string;
   readonly shard?: string;
   readonly retries?: number;
@@ -42,11 +44,13 @@ export interface RunPlan {
   /** The jobs this run runs, in matrix order. */
   readonly matrix: readonly Job[];
   readonly shard?: Shard;
+  /** The CI variable the seed was taken from (a shard without --seed). */
+  readonly seedFrom?: string;
   readonly execution: ExecutionSettings;
 }
 
-/** -s: the entries whose tag matches. */
-function selectEntries(entries: RuntestEntry[], regex: string | undefined): RuntestEntry[] {
+/** -s: the entries whose tag matches; matching none is a mistake, not an empty run that passes. */
+function selectEntries(entries: RuntestEntry[], regex: string | undefined, runtest: string): RuntestEntry[] {
   if (regex === undefined) return entries;
   let selector: RegExp;
   try {
@@ -54,17 +58,36 @@ function selectEntries(entries: RuntestEntry[], regex: string | undefined): Runt
   } catch {
     throw new UsageError(`-s: not a regular expression: ${regex}`);
   }
-  return entries.filter((e) => selector.test(e.tag));
+  const selected = entries.filter((e) => selector.test(e.tag));
+  if (selected.length === 0) throw new UsageError(`-s ${regex} matches no tag of ${runtest}`);
+  return selected;
+}
+
+/**
+ * A tag names one job per configuration: reports, baselines and replay find a job by its tag,
+ * so a second entry with the same tag would make two jobs that cannot be told apart.
+ */
+function checkUniqueTags(entries: readonly RuntestEntry[]): void {
+  const first = new Map<string, RuntestEntry>();
+  for (const e of entries) {
+    const earlier = first.get(e.tag);
+    if (earlier) throw new UsageError(`${e.where}: tag ${e.tag} is already at ${earlier.where}: each tag names one testcase`);
+    first.set(e.tag, e);
+  }
+}
+
+/** The compiled testcases of --testcases (or the package's): one that cannot be read is bad input. */
+export function knownTestcases(dir: string): ReadonlyMap<string, string> {
+  try {
+    return testcaseIndex(dir);
+  } catch (e) {
+    throw new UsageError(`--testcases ${dir}: cannot read it: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }
 
 /** Every entry's testcase exists: a typo stops the run before it starts, not as a TBROK per config. */
 function checkTestcases(entries: readonly RuntestEntry[], dir: string): void {
-  let known;
-  try {
-    known = testcaseIndex(dir);
-  } catch {
-    throw new UsageError(`--testcases: cannot read ${dir}`);
-  }
+  const known = knownTestcases(dir);
   for (const e of entries) {
     if (!known.has(e.command)) throw new UsageError(`${e.where}: no testcase named ${e.command}`);
   }
@@ -87,21 +110,25 @@ function planTarget(opts: RunInputOptions): { target: TargetSpec; configs: Loade
 
 /** Reads and checks every input of a run; bad input throws UsageError. */
 export function planRun(opts: RunInputOptions): RunPlan {
+  const twice = opts.runtest.split(",").find((name, i, all) => name.trim() && all.indexOf(name) !== i);
+  if (twice) throw new UsageError(`-f: ${twice} is given twice`);
   const runtests = checkedInput(() => readRuntests(opts.runtest));
   const { target, configs } = planTarget(opts);
   const skipFile = opts.skipFile;
   const skip = skipFile ? { tags: checkedInput(() => readSkipFile(skipFile)), file: skipFile } : undefined;
   const shard = opts.shard ? checkedInput(() => parseShard(opts.shard!)) : undefined;
-  const entries = selectEntries(runtests, opts.runRegex);
+  const seed = opts.seed === undefined && shard ? shardSeed() : undefined;
+  checkUniqueTags(runtests);
+  const entries = selectEntries(runtests, opts.runRegex, opts.runtest);
   const testcasesDir = opts.testcases ?? defaultTestcasesDir();
   checkTestcases(entries, testcasesDir);
   const full = jobMatrix(entries, configs, target);
   return {
-    runtest: opts.runtest.split(","), entries, configs, target, matrixSize: full.length,
+    runtest: opts.runtest.split(","), entries, configs, target, matrixSize: full.length, ...(seed ? { seedFrom: seed.from } : {}),
     matrix: shard ? inShard(full, shard) : full, ...(shard ? { shard } : {}),
     execution: {
       parallel: opts.jobs ?? availableParallelism(),
-      runSeed: opts.seed ?? randomInt(2 ** 31),
+      runSeed: opts.seed ?? seed?.seed ?? BigInt(randomInt(2 ** 31)),
       defaultTimeout: opts.timeout ?? DEFAULT_TIMEOUT,
       testcasesDir,
       ...(skip ? { skip } : {}),
@@ -125,5 +152,6 @@ export function announcement(plan: RunPlan): string {
   const names = configs.map(({ config: c }) => `${c.name}/${c.arch}`).join(", ");
   const slice = shard ? `, shard ${shard.index}/${shard.count}: ${plan.matrix.length} of them` : "";
   const on = plan.target.kind === "emulated" ? "" : ` on ${targetText(plan.target)}`;
-  return `ltp-run: ${entries.length} testcases x ${configs.length} configs (${names})${on} = ${plan.matrixSize} jobs${slice}, -j ${execution.parallel}, seed ${execution.runSeed}`;
+  const seedFrom = plan.seedFrom ? ` (${plan.seedFrom})` : "";
+  return `ltp-run: ${entries.length} testcases x ${configs.length} configs (${names})${on} = ${plan.matrixSize} jobs${slice}, -j ${execution.parallel}, seed ${execution.runSeed}${seedFrom}`;
 }

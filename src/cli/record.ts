@@ -58,7 +58,7 @@ export class RunRecord {
       interrupted: this.interrupted, version: this.version, ...(this.commit ? { commit: this.commit } : {}),
       target: runTarget(plan.target), matrixSize: plan.matrixSize, ...(plan.shard ? { shard: plan.shard } : {}),
       configs: plan.configs.map(({ config: c }) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint() })),
-      notRun: finished ? plan.matrix.filter((_, i) => !this.done[i]).map((j) => ({ tag: j.entry.tag, config: j.config.config.name })) : [],
+      notRun: plan.matrix.filter((_, i) => !this.done[i]).map((j) => ({ tag: j.entry.tag, config: j.config.config.name })),
       ...(finished ? { staleExpectations: this.staleExpectations() } : {}),
     };
   }

@@ -2,7 +2,7 @@
  * The commands that work on saved JSON reports: compare two runs, save a baseline, start an
  * expectations file, merge the shards of a run.
  */
-import { writeAtomic } from "../report/atomic.js";
+import { TrackedWrites, writeAtomic } from "../report/atomic.js";
 import { compareReports } from "../report/compare.js";
 import { COMPARISON_FORMATS } from "../report/compareformats.js";
 import { expectationsFrom } from "../report/expectations.js";
@@ -10,7 +10,7 @@ import { runFileFormats } from "../report/formats.js";
 import { jsonReport, jsonText } from "../report/json.js";
 import { mergeReports, readReport } from "../report/merge.js";
 import { writeCopy, type ReportPaths } from "../report/writer.js";
-import { checkedInput, UsageError } from "./errors.js";
+import { checkedInput, printWriteFailures, UsageError } from "./errors.js";
 import { consoleStream } from "./reportoptions.js";
 
 
@@ -49,11 +49,13 @@ export function expectCommand(opts: { from: string; output?: string }): number {
 /** `ltp-run merge a.json b.json ... -o all.json`: the shards of a run as one run, in every report asked for. */
 export async function mergeCommand(paths: string[], opts: { output: string; reports: ReportPaths }): Promise<number> {
   const run = checkedInput(() => mergeReports(paths.map((path) => ({ path, report: readReport(path) }))));
-  writeAtomic(opts.output, jsonText(jsonReport(run.results, run.meta)));
+  const files = new TrackedWrites();
+  files.put(opts.output, jsonText(jsonReport(run.results, run.meta)));
   for (const format of runFileFormats()) {
     const path = opts.reports.get(format.name);
-    if (path !== undefined) writeCopy(format, await format.render(run), path, true);
+    if (path !== undefined) writeCopy(files, format, await format.render(run), path, true);
   }
+  if (printWriteFailures(files.failures())) return 2;
   consoleStream(opts.reports).write(`merged ${paths.length} reports: ${run.results.length} of ${run.meta.matrixSize} jobs -> ${opts.output}\n`);
   return 0;
 }

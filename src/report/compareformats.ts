@@ -1,5 +1,5 @@
 import { changeName, verdictLine, type Comparison } from "./compare.js";
-import { newBuilder, skippedWithMessage } from "./junitbuilder.js";
+import { junitDocument, JunitSuite } from "./junitbuilder.js";
 
 /** A way to write a comparison of two runs (`ltp-run compare --format <name>`). */
 export interface ComparisonFormat {
@@ -45,15 +45,14 @@ function compareJson(c: Comparison): string {
 
 /** For CI systems that show JUnit: one testcase per change; a regression is a failure. */
 function compareJunitXml(c: Comparison): string {
-  const builder = newBuilder();
-  const suite = builder.testSuite().name("ltp-run.compare").property("regressions", String(c.regressions));
+  const suite = new JunitSuite("ltp-run.compare").property("regressions", String(c.regressions));
   for (const x of c.changes) {
-    const tc = suite.testCase().className(`ltp-run.compare.${x.config}`).name(changeName(x))
+    const tc = suite.testCase(`ltp-run.compare.${x.config}`, changeName(x))
       .property("transition", x.transition).property("old", x.old ?? "-").property("new", x.new ?? "-");
     if (x.transition === "regression") tc.failure(`${x.old ?? "-"} -> ${x.new ?? "-"}: ${x.detail}`, "regression");
-    else if (x.transition === "not-run" || x.transition === "removed") skippedWithMessage(tc, x.transition);
+    else if (x.transition === "not-run" || x.transition === "removed") tc.skipped(x.transition);
   }
-  return builder.build();
+  return junitDocument([suite]);
 }
 
 /** Every format `compare --format` offers. */

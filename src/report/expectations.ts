@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { JobResult } from "./jobresult.js";
+import { systemReason } from "./atomic.js";
+import { checkShape } from "./schema.js";
 import { failsRun } from "./status.js";
 
 /**
@@ -26,26 +29,33 @@ export class ExpectationsError extends Error {
   override name = "ExpectationsError";
 }
 
+/** The file's shape; that each reason is a real one is checked by readExpectations. */
+const EXPECTATIONS: z.ZodType<{ expectations: Expectation[] }> = z.looseObject({
+  expectations: z.array(z.looseObject({
+    test: z.string().min(1, "must name a testcase tag"),
+    config: z.string().min(1, "must name a configuration or pattern"),
+    case: z.number().int().nonnegative().optional(),
+    reason: z.string(),
+    link: z.string().optional(),
+    date: z.string().optional(),
+  })),
+});
+
 /** Reads and validates an expectations file: every entry needs a test, a config and a real reason. */
 export function readExpectations(path: string): Expectation[] {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new ExpectationsError(`expectations file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ExpectationsError(`expectations file ${path}: ${(e as NodeJS.ErrnoException).code ? `cannot read it: ${systemReason(e)}` : (e as Error).message}`);
   }
-  const list = (doc as { expectations?: unknown })?.expectations;
-  if (!Array.isArray(list)) throw new ExpectationsError(`expectations file ${path}: no "expectations" array`);
-  return list.map((raw, i) => {
-    const e = raw as Partial<Expectation>;
-    const at = `expectations file ${path}: entry ${i + 1}`;
-    if (typeof e.test !== "string" || !e.test) throw new ExpectationsError(`${at}: "test" must name a testcase tag`);
-    if (typeof e.config !== "string" || !e.config) throw new ExpectationsError(`${at} (${e.test}): "config" must name a configuration or pattern`);
-    if (e.case !== undefined && !Number.isInteger(e.case)) throw new ExpectationsError(`${at} (${e.test}): "case" must be a whole number`);
-    if (typeof e.reason !== "string" || !e.reason.trim() || e.reason === PLACEHOLDER_REASON) {
-      throw new ExpectationsError(`${at} (${e.test} on ${e.config}): write the reason this failure is expected`);
+  const checked = checkShape(EXPECTATIONS, doc);
+  if ("error" in checked) throw new ExpectationsError(`expectations file ${path}: ${checked.error}`);
+  return checked.value.expectations.map((e, i) => {
+    if (!e.reason.trim() || e.reason === PLACEHOLDER_REASON) {
+      throw new ExpectationsError(`expectations file ${path}: entry ${i + 1} (${e.test} on ${e.config}): write the reason this failure is expected`);
     }
-    return e as Expectation;
+    return e;
   });
 }
 

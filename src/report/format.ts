@@ -7,6 +7,14 @@ export interface RunReport {
   readonly meta: RunMeta;
 }
 
+/** One configuration's part of a run: its jobs that finished, in order, and the tags of those without a result. */
+export interface ConfigPart {
+  readonly name: string;
+  readonly arch: string;
+  readonly results: readonly JobResult[];
+  readonly notRun: readonly string[];
+}
+
 /**
  * A report of the whole run: one file in the run directory, which the command line's
  * `--<name> <path>` copies elsewhere too.
@@ -29,8 +37,8 @@ export interface ConfigFileFormat {
   readonly scope: "config";
   readonly name: string;
   fileName(config: string): string;
-  /** `run.results` are the jobs of one configuration. */
-  render(run: RunReport): string | Promise<string>;
+  /** One configuration's part of the run. */
+  render(part: ConfigPart, meta: RunMeta): string | Promise<string>;
 }
 
 /** A report format: one file that exports its descriptor, and one entry in REPORT_FORMATS. */

@@ -3,7 +3,7 @@ import type { RunFileFormat } from "./format.js";
 import type { JobResult } from "./jobresult.js";
 import type { ResultType } from "./result.js";
 import type { JobStatus } from "./status.js";
-import type { RunMeta } from "./meta.js";
+import { runState, type RunMeta, type RunState } from "./meta.js";
 import { totals } from "./summary.js";
 
 /*
@@ -107,10 +107,16 @@ export interface JsonReport {
   readonly ltp_run: {
     readonly version: string;
     readonly run_id: string;
-    readonly seed: number;
+    /** The run's seed: a number, or a decimal string past 2^53, where a JSON number stops being exact. */
+    readonly seed: JsonSeed;
     readonly started: string;
     readonly finished: string | null;
     readonly interrupted: boolean;
+    /**
+     * "incomplete" in every report written while the run goes, and so in those of a killed run;
+     * "interrupted" or "complete" once it is over (absent in reports of versions before it).
+     */
+    readonly state?: RunState;
     /** What ran the jobs: the --target text and the kernel it stands for. */
     readonly target?: { kind: string; text: string; kernel: string };
     readonly configs: { name: string; arch: string; fingerprint: string }[];
@@ -127,6 +133,17 @@ export interface JsonReport {
     /** The machine the emulator ran on: where environment.cpu and environment.RAM come from. */
     readonly host: HostFacts;
   };
+}
+
+/** A run seed as JSON holds it exactly: see ltp_run.seed. */
+export type JsonSeed = number | string;
+
+export function seedJson(seed: bigint): JsonSeed {
+  return seed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(seed) : String(seed);
+}
+
+export function seedFromJson(seed: JsonSeed): bigint {
+  return BigInt(seed);
 }
 
 /** A job's output as the report's test.log holds it: the lines, each ended by a newline. */
@@ -200,10 +217,11 @@ export function jsonReport(results: readonly JobResult[], meta: RunMeta, host: H
     ltp_run: {
       version: meta.version,
       run_id: meta.runId,
-      seed: meta.seed,
+      seed: seedJson(meta.seed),
       started: meta.started.toISOString(),
       finished: meta.finished ? meta.finished.toISOString() : null,
       interrupted: meta.interrupted,
+      state: runState(meta),
       target: { ...meta.target },
       configs: meta.configs.map((c) => ({ name: c.name, arch: c.arch, fingerprint: c.fingerprint })),
       runtest: [...meta.runtest],

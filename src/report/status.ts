@@ -10,6 +10,10 @@ export type TestStatus = "pass" | "fail" | "brok" | "warn" | "conf";
  */
 export type JobStatus = TestStatus | "flaky" | "xfail" | "xpass";
 
+/** Every status word of a test's result, and every verdict: for readers that check a report's words. */
+export const TEST_STATUSES: readonly TestStatus[] = ["pass", "fail", "brok", "warn", "conf"];
+export const JOB_STATUSES: readonly JobStatus[] = [...TEST_STATUSES, "flaky", "xfail", "xpass"];
+
 /** The result type each status word stands for. */
 const TYPE_OF: Readonly<Record<TestStatus, ResultType>> = { pass: TPASS, fail: TFAIL, brok: TBROK, warn: TWARN, conf: TCONF };
 

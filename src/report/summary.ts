@@ -1,4 +1,5 @@
 import type { JobResult } from "./jobresult.js";
+import type { ConfigPart, RunReport } from "./format.js";
 import type { JobStatus } from "./status.js";
 
 /** Totals of one configuration (or of the whole run). */
@@ -22,13 +23,33 @@ export function totals(results: readonly JobResult[]): Totals {
   return { jobs: results.length, byStatus, tconfByCategory };
 }
 
-/** Results grouped by config, in the order the configs first appear. */
-export function byConfig(results: readonly JobResult[]): Map<string, JobResult[]> {
-  const m = new Map<string, JobResult[]>();
-  for (const r of results) {
-    let list = m.get(r.config);
-    if (!list) m.set(r.config, (list = []));
-    list.push(r);
+/** Items grouped by a key, in the order the keys first appear. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(item);
   }
   return m;
+}
+
+/** Results grouped by config, in the order the configs first appear. */
+export function byConfig(results: readonly JobResult[]): Map<string, JobResult[]> {
+  return groupBy(results, (r) => r.config);
+}
+
+/**
+ * The run by configuration, in the order of meta.configs; a configuration that only the
+ * results or meta.notRun name (a report of an older version) comes after them.
+ */
+export function configParts(run: RunReport): ConfigPart[] {
+  const results = byConfig(run.results);
+  const notRun = groupBy(run.meta.notRun, (j) => j.config);
+  const configs = new Map(run.meta.configs.map((c) => [c.name, c.arch]));
+  for (const name of [...results.keys(), ...notRun.keys()]) {
+    if (!configs.has(name)) configs.set(name, results.get(name)?.[0]?.arch ?? "unknown");
+  }
+  return [...configs].map(([name, arch]) => ({ name, arch, results: results.get(name) ?? [], notRun: (notRun.get(name) ?? []).map((j) => j.tag) }));
 }

@@ -1,9 +1,9 @@
-import type { RunFileFormat } from "./format.js";
+import type { ConfigPart, RunFileFormat, RunReport } from "./format.js";
 import { firstMeaningful, type JobResult } from "./jobresult.js";
 import { TCONF, TWARN } from "./result.js";
 import { failsRun, testResultName } from "./status.js";
-import type { RunMeta } from "./meta.js";
-import { byConfig, totals } from "./summary.js";
+import { notRunReason, runState, stateExplanation } from "./meta.js";
+import { configParts, totals } from "./summary.js";
 
 /*
  * TAP version 14 (testanything.org/tap-version-14-specification.html): one subtest per
@@ -142,48 +142,46 @@ function totalsComment(label: string, list: readonly JobResult[], notRun: number
     `${notRun ? `, ${notRun} not run` : ""}`);
 }
 
+/** A job without a result fails the stream: a run that did not run everything is not a pass. */
+function notRunPoint(n: number, tag: string, reason: string, indent: string): string[] {
+  return [`${indent}not ok ${n} - ${tapText(tag)}`, ...yamlDiag(indent, [`status: "not run"`, `reason: ${yamlString(reason)}`])];
+}
+
+/** The subtest of one configuration, test point `i` of the stream, and its totals comment. */
+function configSubtest(part: ConfigPart, i: number, reason: string): { lines: string[]; summary: string } {
+  const name = `${part.name} (${part.arch})`;
+  const jobs = part.results.length + part.notRun.length;
+  const out = [`${CHILD}${commentText(`# Subtest: ${name}`)}`];
+  if (jobs === 0) {
+    out.push(`${CHILD}1..0 # SKIP no jobs`, `ok ${i} - ${tapText(name)} # SKIP no jobs`);
+    return { lines: out, summary: totalsComment(name, [], 0) };
+  }
+  out.push(`${CHILD}1..${jobs}`);
+  let n = 0;
+  for (const r of part.results) out.push(...jobPoint(++n, r, CHILD));
+  for (const tag of part.notRun) out.push(...notRunPoint(++n, tag, reason, CHILD));
+  const failed = part.notRun.length > 0 || part.results.some((r) => failsRun(r.status));
+  out.push(`${failed ? "not ok" : "ok"} ${i} - ${tapText(name)}`);
+  return { lines: out, summary: totalsComment(name, part.results, part.notRun.length) };
+}
+
 /**
  * The run as TAP version 14: the plan (one test per configuration, in the order of
  * meta.configs), then per configuration a subtest with one test point per job (jobs that ran,
- * in the given order, then those meta.notRun lists for it), then comments with the totals.
+ * in the given order, then those meta.notRun lists for it: not ok), then comments with the
+ * totals and, until the run is over, that it is incomplete.
  */
-export function tapReport(results: readonly JobResult[], meta: RunMeta): string {
-  const groups = byConfig(results);
-  const notRunBy = new Map<string, string[]>();
-  for (const j of meta.notRun) {
-    let list = notRunBy.get(j.config);
-    if (!list) notRunBy.set(j.config, (list = []));
-    list.push(j.tag);
-  }
-  // meta.configs gives the order; a config only the results or notRun name still gets its subtest.
-  const configs: { name: string; arch: string }[] = meta.configs.map((c) => ({ name: c.name, arch: c.arch }));
-  const known = new Set(configs.map((c) => c.name));
-  for (const name of [...groups.keys(), ...notRunBy.keys()]) {
-    if (known.has(name)) continue;
-    known.add(name);
-    configs.push({ name, arch: groups.get(name)?.[0]?.arch ?? "unknown" });
-  }
-
-  const out = ["TAP version 14", `1..${configs.length}`];
+export function tapReport(run: RunReport): string {
+  const { results, meta } = run;
+  const state = runState(meta);
+  const reason = notRunReason(state);
+  const parts = configParts(run);
+  const out = ["TAP version 14", `1..${parts.length}`];
   const summary: string[] = [];
-  configs.forEach((c, i) => {
-    const list = groups.get(c.name) ?? [];
-    const skipped = notRunBy.get(c.name) ?? [];
-    const name = `${c.name} (${c.arch})`;
-    const jobs = list.length + skipped.length;
-    out.push(`${CHILD}${commentText(`# Subtest: ${name}`)}`);
-    if (jobs === 0) {
-      out.push(`${CHILD}1..0 # SKIP no jobs`, `ok ${i + 1} - ${tapText(name)} # SKIP no jobs`);
-      summary.push(totalsComment(name, [], 0));
-      return;
-    }
-    out.push(`${CHILD}1..${jobs}`);
-    let n = 0;
-    for (const r of list) out.push(...jobPoint(++n, r, CHILD));
-    for (const tag of skipped) out.push(`${CHILD}ok ${++n} - ${tapText(tag)} # SKIP not run (interrupted)`);
-    const failed = list.some((r) => failsRun(r.status));
-    out.push(`${failed ? "not ok" : "ok"} ${i + 1} - ${tapText(name)}`);
-    summary.push(totalsComment(name, list, skipped.length));
+  parts.forEach((part, i) => {
+    const subtest = configSubtest(part, i + 1, reason);
+    out.push(...subtest.lines);
+    summary.push(subtest.summary);
   });
 
   out.push(...summary);
@@ -191,7 +189,7 @@ export function tapReport(results: readonly JobResult[], meta: RunMeta): string 
   out.push(commentText(`# total: ${all.jobs + meta.notRun.length} jobs: ${all.byStatus.pass + all.byStatus.warn} passed, ` +
     `${all.byStatus.fail} failed, ${all.byStatus.brok} broken, ${all.byStatus.conf} skipped` +
     `${meta.notRun.length ? `, ${meta.notRun.length} not run` : ""}`));
-  if (meta.interrupted) out.push("# the run was interrupted before every job ran");
+  if (state !== "complete") out.push(commentText(`# run ${state}: ${stateExplanation(state)}`));
   out.push(commentText(`# ltp-run ${meta.version}, run ${meta.runId}, seed ${meta.seed}`));
   return out.join("\n") + "\n";
 }
@@ -199,5 +197,5 @@ export function tapReport(results: readonly JobResult[], meta: RunMeta): string 
 export const tapFormat: RunFileFormat = {
   scope: "run", name: "tap", fileName: "results.tap", stdout: true,
   help: "also write the TAP 14 report here (- for stdout; the console then goes to stderr)",
-  render: ({ results, meta }) => tapReport(results, meta),
+  render: tapReport,
 };

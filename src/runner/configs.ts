@@ -5,7 +5,7 @@ import { DotConfigError, parseDotConfig, readDotConfig, type DotConfigValues } f
 import { KernelConfig } from "../linux/kconfig/config.js";
 import { archOf } from "../linux/kconfig/config.js";
 import { ARCHES } from "../linux/arch/arch.js";
-import { packageRoot } from "./paths.js";
+import { isFile, packageRoot } from "./paths.js";
 
 /** A --config value that names nothing usable: the CLI prints it as one line and exits 2. */
 export class ConfigSpecError extends Error {
@@ -39,6 +39,7 @@ function loadBase(base: string): { name: string; values: DotConfigValues } {
   }
   const shipped = join(packageRoot(), "configs", `${base}.config`);
   if (/^[A-Za-z0-9_-]+$/.test(base) && existsSync(shipped)) return { name: base, values: readDotConfig(shipped) };
+  if (existsSync(base) && !isFile(base)) throw new ConfigSpecError(`config ${base} is not a file (a directory?): give a .config or .config.gz`);
   if (existsSync(base)) return { name: basename(base).replace(/\.config(\.gz)?$|\.gz$/, "") || base, values: readDotConfig(base) };
   throw new ConfigSpecError(`unknown config: ${base} (not a shipped config: ${shippedConfigs().join(", ")}; not host; no such file)`);
 }
@@ -58,6 +59,9 @@ export function loadConfig(spec: string): KernelConfig {
     loaded = loadBase(base);
   } catch (e) {
     if (e instanceof DotConfigError) throw new ConfigSpecError(`malformed config: ${e.message}`);
+    // The file system's refusal (EACCES) or a .gz that does not inflate (Z_DATA_ERROR).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new ConfigSpecError(`cannot read config ${base}: ${code}`);
     throw e;
   }
   const pairs: [string, string][] = [];

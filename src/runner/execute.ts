@@ -14,7 +14,8 @@ export interface ExecutionSettings {
   readonly parallel: number;
   /** What one job may hold, MiB (memory.ts); default: defaultJobMemoryMb. */
   readonly jobMemoryMb?: number;
-  readonly runSeed: number;
+  /** 64 bits: each job's seed is derived from all of them (jobSeed). */
+  readonly runSeed: bigint;
   readonly defaultTimeout: number;
   readonly testcasesDir?: string;
   /** -S: jobs reported skipped, never run. */

@@ -19,9 +19,24 @@ export function jobMatrix(entries: readonly RuntestEntry[], configs: readonly Lo
   return entries.flatMap((entry) => configs.map((config) => ({ entry, config, target }))).map((j, index) => ({ ...j, index }));
 }
 
-/** A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. */
-export function jobSeed(runSeed: number, tag: string, config: string): number {
-  let h = (runSeed >>> 0) ^ 0x9e3779b9;
+/** murmur3's 32-bit finalizer: each input bit flips about half of the output bits, and 0 stays 0. */
+function fmix32(x: number): number {
+  let h = x ^ (x >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A job's seed: the run's seed mixed with its tag and config, so reruns of one job agree. The
+ * run's seed has 64 bits (CI run ids do); its high half is folded in through fmix32, which maps
+ * 0 to 0, so a run seed below 2^32 gives the job seeds it always gave.
+ */
+export function jobSeed(runSeed: bigint | number, tag: string, config: string): number {
+  const seed = BigInt.asUintN(64, BigInt(runSeed));
+  const low = Number(seed & 0xffffffffn), high = Number(seed >> 32n);
+  let h = low ^ fmix32(high) ^ 0x9e3779b9;
   for (const c of `${tag}\0${config}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return h;
 }

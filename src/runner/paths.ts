@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,4 +14,9 @@ export function packageRoot(): string {
     dir = up;
   }
   return (root = dir);
+}
+
+/** Whether a path names a regular file (following links): a directory given for a file is bad input. */
+export function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "./paths.js";
+import { isFile, packageRoot } from "./paths.js";
 
 /** One line of a runtest file: `tag  command [args]`. */
 export interface RuntestEntry {
@@ -18,8 +18,9 @@ export class RuntestError extends Error {
 /** Finds a runtest file: a name in runtest/ or a path. */
 export function runtestPath(name: string): string {
   const shipped = join(packageRoot(), "runtest", name);
-  if (/^[A-Za-z0-9_.-]+$/.test(name) && existsSync(shipped)) return shipped;
-  if (existsSync(name)) return name;
+  if (/^[A-Za-z0-9_.-]+$/.test(name) && isFile(shipped)) return shipped;
+  if (isFile(name)) return name;
+  if (existsSync(name)) throw new RuntestError(`runtest file ${name} is not a file (a directory?)`);
   throw new RuntestError(`runtest file not found: ${name} (looked in ${join("runtest", name)} and ${name})`);
 }
 
@@ -36,9 +37,17 @@ export function parseRuntest(text: string, file: string): RuntestEntry[] {
   return entries;
 }
 
+function readRuntestFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new RuntestError(`cannot read runtest file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 /** Reads a comma-separated list of runtest files, in order. */
 export function readRuntests(list: string): RuntestEntry[] {
   const names = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (names.length === 0) throw new RuntestError("-f needs at least one runtest file");
-  return names.flatMap((n) => parseRuntest(readFileSync(runtestPath(n), "utf8"), n));
+  return names.flatMap((n) => parseRuntest(readRuntestFile(runtestPath(n)), n));
 }
