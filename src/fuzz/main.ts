@@ -118,23 +118,36 @@ async function fuzzConfig(options: SessionOptions, seconds: number): Promise<Con
   return totals;
 }
 
+/** Bad input on the command line: one line on stderr, exit 2. */
+class UsageError extends Error {}
+
+const USAGE = "usage: npm run fuzz -- [--seconds S] [--config C[,C]|all] [--seed N] [--mem BYTES] [--length CALLS] [--depth N]";
+
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: "string", default: "60" },
-      config: { type: "string", default: "all" },
-      seed: { type: "string", default: "1" },
-      mem: { type: "string", default: String(256 << 20) },
-      length: { type: "string", default: "40" },
-      depth: { type: "string", default: "2" },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        seconds: { type: "string", default: "60" },
+        config: { type: "string", default: "all" },
+        seed: { type: "string", default: "1" },
+        mem: { type: "string", default: String(256 << 20) },
+        length: { type: "string", default: "40" },
+        depth: { type: "string", default: "2" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; ${USAGE}`);
+  }
+  const { values } = parsed;
   const num = (name: string, v: string | undefined): number => {
     const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name}: ${v} is not a whole number`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name}: ${v} is not a whole number`);
     return n;
   };
   const configs = values.config === "all" ? shippedConfigs() : values.config!.split(",");
+  const unknown = configs.filter((c) => !shippedConfigs().includes(c));
+  if (unknown.length) throw new UsageError(`--config: ${unknown.join(", ")}: not a shipped configuration (${shippedConfigs().join(", ")}, all)`);
   const mem = num("mem", values.mem);
   return {
     seconds: num("seconds", values.seconds), configs, seed: num("seed", values.seed), mem,
@@ -169,4 +182,10 @@ async function main(): Promise<number> {
   return findings ? 1 : 0;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`fuzz: ${e.message}\n`);
+  process.exitCode = 2;
+}
