@@ -385,6 +385,21 @@ function hostTests(): void {
     t.same(got, { brk: USER_DATA_BASE + USER_DATA_SIZE, child: 4 }, "the same calls, answered through qemu");
   });
 
+  t.test("an agent under /tmp starts although the job's own /tmp hides it (the package may be checked out there)", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "ltp-run-agent-"));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const agent = join(dir, "ltp-host-agent");
+    copyFileSync(agentPath, agent);
+    chmodSync(agent, 0o755);
+    for (const wrapper of existsSync("/usr/bin/qemu-x86_64") ? [[], ["/usr/bin/qemu-x86_64", "{agent}"]] : [[]]) {
+      const r = await clean(t, async () => {
+        const { getpid } = ltp;
+        t.ok((await getpid()) > 0, `the agent runs${wrapper.length ? " under qemu-x86_64" : ""}`);
+      }, { target: { agent, wrapper } });
+      t.same(r.target.faults(), []);
+    }
+  });
+
   t.test("a missing agent: one clear error", async (t) => {
     const target = new HostTarget(linked, { agent: "/nonexistent/ltp-host-agent" });
     await t.rejects(target.run(async () => undefined), { name: "HostAgentMissingError", message: /native agent.*C compiler/ });

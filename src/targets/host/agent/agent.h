@@ -65,6 +65,7 @@ struct rlimit64 {
 #define O_NONBLOCK 04000
 #define AT_FDCWD (-100)
 #define AT_REMOVEDIR 0x200
+#define AT_EMPTY_PATH 0x1000
 #define F_GETFD 1
 #define F_SETFD 2
 #define F_DUPFD_CLOEXEC 1030

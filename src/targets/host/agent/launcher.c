@@ -163,18 +163,40 @@ static char **take_vector(char **argv, int argc, int *i) {
   return v;
 }
 
+/*
+ * The programs the init execs, opened before the fresh /tmp hides them (the package, and so the
+ * agent, may well live under /tmp). The agent's descriptor stays open across a wrapper's exec,
+ * which opens it again as /proc/self/fd/N; the wrapper's own is closed by the exec.
+ */
+struct program_fds {
+  long agent, wrapper;
+};
+
+static struct program_fds open_program(const struct program *prog) {
+  int wrapped = prog->wrapper && prog->wrapper[0];
+  struct program_fds fds = { sys4(NR_openat, AT_FDCWD, prog->agent, O_PATH | (wrapped ? 0 : O_CLOEXEC), 0), -1 };
+  if (fds.agent < 0) die("init: cannot open the agent", fds.agent);
+  if (wrapped) {
+    fds.wrapper = sys4(NR_openat, AT_FDCWD, prog->wrapper[0], O_PATH | O_CLOEXEC, 0);
+    if (fds.wrapper < 0) die("init: cannot open the wrapper", fds.wrapper);
+  }
+  return fds;
+}
+
 /* The wrapper's words with "{agent}" replaced by the agent's path, then the program's argv after argv[0]. */
-static void exec_program(const struct program *prog) {
-  if (!prog->wrapper || !prog->wrapper[0]) {
-    sys3(NR_execve, prog->agent, prog->argv, prog->envp);
+static void exec_program(const struct program *prog, struct program_fds fds) {
+  if (fds.wrapper < 0) {
+    sys5(NR_execveat, fds.agent, "", prog->argv, prog->envp, AT_EMPTY_PATH);
     return;
   }
+  char agent[32] = "/proc/self/fd/";
+  put_dec(agent + 14, fds.agent);
   char *words[256];
   int n = 0;
-  for (char **w = prog->wrapper; *w && n < 200; w++) words[n++] = streq(*w, "{agent}") ? prog->agent : *w;
+  for (char **w = prog->wrapper; *w && n < 200; w++) words[n++] = streq(*w, "{agent}") ? agent : *w;
   for (char **a = prog->argv + (prog->argv[0] ? 1 : 0); *a && n < 254; a++) words[n++] = *a;
   words[n] = 0;
-  sys3(NR_execve, words[0], words, prog->envp);
+  sys5(NR_execveat, fds.wrapper, "", words, prog->envp, AT_EMPTY_PATH);
 }
 
 /* The init before it becomes the agent: pid 1 of the namespaces when isolated. */
@@ -185,6 +207,12 @@ static void become_init(const struct program *prog, enum isolation iso, int laun
   if (sys3(NR_read, launcher_alive, &b, 1) == 0) sys1(NR_exit_group, 1);
   sys1(NR_close, launcher_alive);
   sys0(NR_setsid);
+  /* Only the agent's descriptors go on; stderr stays the launcher's for a wrapper's messages. */
+  sys2(NR_dup2, agent_fds.diag, 2);
+  sys3(NR_close_range, 0, 1, 0);
+  sys3(NR_close_range, 3, agent_fds.chan_min - 1, 0);
+  sys3(NR_close_range, agent_fds.rundir + 1, ~0U, 0);
+  struct program_fds fds = open_program(prog);
   if (iso == ISOLATED) {
     long r = sys1(NR_unshare, CLONE_NEWNS);
     if (r == 0) r = sys5(NR_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0);
@@ -195,12 +223,7 @@ static void become_init(const struct program *prog, enum isolation iso, int laun
     /* Without a PID namespace, orphans still come to the init, as to pid 1. */
     sys2(NR_prctl, PR_SET_CHILD_SUBREAPER, 1);
   }
-  /* Only the agent's descriptors go on; stderr stays the launcher's for a wrapper's messages. */
-  sys2(NR_dup2, agent_fds.diag, 2);
-  sys3(NR_close_range, 0, 1, 0);
-  sys3(NR_close_range, 3, agent_fds.chan_min - 1, 0);
-  sys3(NR_close_range, agent_fds.rundir + 1, ~0U, 0);
-  exec_program(prog);
+  exec_program(prog, fds);
   die("init: exec of the agent failed", -2);
 }
 

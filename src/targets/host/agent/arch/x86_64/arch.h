@@ -26,6 +26,7 @@
 #define NR_fork 57
 #define NR_vfork 58
 #define NR_execve 59
+#define NR_execveat 322
 #define NR_wait4 61
 #define NR_kill 62
 #define NR_fcntl 72
