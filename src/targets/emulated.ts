@@ -4,7 +4,7 @@ import { runMachineCode } from "../linux/arch/x86/kernel/user_code.js";
 import { Kernel, USER_DATA_BASE, USER_DATA_SIZE, type BootOptions } from "../linux/init/main.js";
 import type { Task } from "../linux/include/linux/sched.js";
 import { SIGSEGV } from "../linux/include/uapi/signal.js";
-import { toWord, type Word } from "../linux/include/uapi/word.js";
+import { toSyscallNumber, toWord, type Word } from "../linux/include/uapi/word.js";
 import type { LinkedKernel } from "../linux/kbuild/link.js";
 import {
   UserFault, type EnosysExplanation, type MachineExit, type ProgramImage, type Target, type UserFunction,
@@ -38,9 +38,7 @@ class EmulatedProcess implements UserProcess, UserMemory {
   constructor(private readonly kernel: Kernel, private readonly task: Task) {}
 
   syscall(nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Word | Promise<Word> {
-    // The number is a register word too (every real one a small integer): NaN would be slot 0.
-    if (!Number.isSafeInteger(nr)) throw new TypeError(`${nr} is not a system call number: it must be a safe integer`);
-    return this.kernel.syscall(this.task, nr, toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5));
+    return this.kernel.syscall(this.task, toSyscallNumber(nr), toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5));
   }
 
   setChildEntry(entry: () => Promise<void>): void {

@@ -23,6 +23,15 @@ function linked(config: KernelConfig, omit: readonly string[] = []): LinkedKerne
   return l;
 }
 
+const wrapperPrograms = new Map<string, string>();
+
+/** Where a wrapper's program is, looked up in the PATH once per worker (execve does no PATH search). */
+function wrapperProgram(program: string): string {
+  let path = wrapperPrograms.get(program);
+  if (path === undefined) wrapperPrograms.set(program, (path = programPath(program) ?? program));
+  return path;
+}
+
 /** A target booted for one job, and how to release what it holds once the job is over. */
 export interface BootedTarget {
   readonly target: Target;
@@ -41,7 +50,7 @@ export async function openTarget(spec: TargetSpec, config: KernelConfig, seed: n
   }
   // Loaded only for the agent targets: an emulated run never reads the host target's code.
   const { HostTarget } = await import("./host/host_target.js");
-  const wrapper = spec.kind === "wrapper" ? [programPath(spec.command[0]!) ?? spec.command[0]!, ...spec.command.slice(1)] : null;
+  const wrapper = spec.kind === "wrapper" ? [wrapperProgram(spec.command[0]!), ...spec.command.slice(1)] : null;
   const target = new HostTarget(linked(config), wrapper ? { wrapper } : {});
   return { target, dispose: () => target.dispose() };
 }

@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { toWord, type Word } from "../../linux/include/uapi/word.js";
+import { toSyscallNumber, toWord, type Word } from "../../linux/include/uapi/word.js";
 import type { UserMemory, UserProcess } from "../target.js";
 import { ProcessMemory } from "./process_memory.js";
 import { FaultAccess, Op, request, type Hello } from "./protocol.js";
@@ -48,7 +48,7 @@ export class HostProcess implements UserProcess {
   }
 
   syscall(nr: number, a0: Word = 0, a1: Word = 0, a2: Word = 0, a3: Word = 0, a4: Word = 0, a5: Word = 0): Promise<Word> {
-    const words = [nr, toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5)];
+    const words = [toSyscallNumber(nr), toWord(a0), toWord(a1), toWord(a2), toWord(a3), toWord(a4), toWord(a5)];
     let token = 0;
     if (this.nextChild && this.host.makesChild(nr)) {
       token = this.nextChild;

@@ -46,3 +46,12 @@ function otherWord(v: Word): Word {
 export function wordBits(w: Word): bigint {
   return BigInt.asUintN(64, BigInt(w));
 }
+
+/**
+ * A system call number as a program hands it to the kernel: a register word too, and every
+ * real one a small integer. Anything else (NaN would index slot 0) is a TypeError, as for words.
+ */
+export function toSyscallNumber(nr: number): number {
+  if (!Number.isSafeInteger(nr)) throw new TypeError(`${nr} is not a system call number: it must be a safe integer`);
+  return nr;
+}
